@@ -1,0 +1,106 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from booking import services
+from booking.models import (
+    Booking,
+    Closure,
+    Facility,
+    Membership,
+    OpeningHours,
+    Organisation,
+    Profile,
+    Room,
+    Site,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "org_number", "category", "voluntary_verified"]
+    list_filter = ["category", "voluntary_verified"]
+    search_fields = ["name", "org_number"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "address"]
+    list_filter = ["kind"]
+    search_fields = ["name", "address"]
+    filter_horizontal = ["caretakers"]
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ["name", "site", "capacity", "requires_approval", "hourly_price", "is_active"]
+    list_filter = ["site", "requires_approval", "is_active"]
+    search_fields = ["name", "site__name"]
+    filter_horizontal = ["facilities"]
+    inlines = [OpeningHoursInline]
+
+
+@admin.register(Facility)
+class FacilityAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name_nb", "name_en"]
+
+
+@admin.register(Closure)
+class ClosureAdmin(admin.ModelAdmin):
+    list_display = ["reason", "site", "room", "start", "end"]
+    list_filter = ["site"]
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    """Read and decide here; bookings are made through the services, never typed in raw."""
+
+    list_display = ["title", "room", "organisation", "start", "end", "status"]
+    list_filter = ["status", "room__site"]
+    search_fields = ["title", "organisation__name"]
+    date_hierarchy = "start"
+    list_select_related = ["room__site", "organisation"]
+    actions = ["approve", "reject", "cancel"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Booking._meta.fields]
+
+    def _apply(self, request, queryset, service, done):
+        count = 0
+        for booking in queryset:
+            try:
+                service(booking=booking, by=request.user)
+                count += 1
+            except ValidationError as error:
+                self.message_user(request, f"{booking}: {error.messages[0]}", messages.WARNING)
+        self.message_user(request, done % {"count": count})
+
+    @admin.action(description=_("Approve selected bookings"))
+    def approve(self, request, queryset):
+        self._apply(request, queryset, services.booking_approve, _("%(count)d approved."))
+
+    @admin.action(description=_("Reject selected bookings"))
+    def reject(self, request, queryset):
+        self._apply(request, queryset, services.booking_reject, _("%(count)d rejected."))
+
+    @admin.action(description=_("Cancel selected bookings"))
+    def cancel(self, request, queryset):
+        self._apply(request, queryset, services.booking_cancel, _("%(count)d cancelled."))
+
+
+admin.site.register(Profile)

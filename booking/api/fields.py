@@ -1,0 +1,58 @@
+import datetime as dt
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from booking.timeutil import OSLO, UTC, AmbiguousTimeError, NonExistentTimeError, localize
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def parse_local_datetime(value) -> dt.datetime:
+    """ISO 8601 with an offset, or without one read as Europe/Oslo; raises ValueError."""
+    if not isinstance(value, str):
+        raise TypeError("not a string")
+    parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise OverflowError(parsed.year)
+    if parsed.tzinfo is None:
+        parsed = localize(parsed)
+    return parsed.astimezone(UTC)
+
+
+ERRORS = {
+    "invalid": _("Use an ISO 8601 date and time, e.g. 2027-01-14T18:00:00+01:00."),
+    "range": _("The year must be between 2000 and 2100."),
+    "nonexistent": _(
+        "This local time does not exist in Europe/Oslo (the clocks go forward); "
+        "give another time or an offset."
+    ),
+    "ambiguous": _(
+        "This local time happens twice in Europe/Oslo (the clocks go back); give an offset, "
+        "e.g. +02:00 or +01:00."
+    ),
+}
+
+
+@extend_schema_field(OpenApiTypes.DATETIME)
+class LocalDateTimeField(serializers.Field):
+    """A datetime read strictly: offset given, or Europe/Oslo wall time that exists once."""
+
+    default_error_messages = ERRORS
+
+    def to_internal_value(self, data):
+        try:
+            return parse_local_datetime(data)
+        except NonExistentTimeError:
+            self.fail("nonexistent")
+        except AmbiguousTimeError:
+            self.fail("ambiguous")
+        except OverflowError:
+            self.fail("range")
+        except (TypeError, ValueError):
+            self.fail("invalid")
+
+    def to_representation(self, value):
+        return value.astimezone(OSLO).isoformat()

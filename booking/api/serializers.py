@@ -1,0 +1,209 @@
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from booking.api.fields import LocalDateTimeField
+from booking.models import Booking, Facility, Membership, Organisation, Room, Site
+
+
+class SiteSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Site
+        fields = ["id", "name", "kind", "address"]
+
+
+class FacilitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Facility
+        fields = ["slug", "name_nb", "name_en"]
+
+
+class RoomSerializer(serializers.ModelSerializer):
+    site = SiteSerializer(read_only=True)
+    facilities = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = Room
+        fields = [
+            "id",
+            "site",
+            "name",
+            "capacity",
+            "facilities",
+            "min_booking_minutes",
+            "max_booking_minutes",
+            "slot_step_minutes",
+            "booking_horizon_days",
+            "min_notice_minutes",
+            "requires_approval",
+            "hourly_price",
+        ]
+
+
+class IntervalSerializer(serializers.Serializer):
+    start = LocalDateTimeField()
+    end = LocalDateTimeField()
+
+
+class BusySerializer(IntervalSerializer):
+    status = serializers.ChoiceField(choices=Booking.Status.choices)
+    booking = serializers.IntegerField(required=False, help_text="Only when you may see it.")
+    title = serializers.CharField(required=False, help_text="Only when public or yours.")
+    organisation = serializers.CharField(required=False, allow_null=True)
+
+
+class ClosedSerializer(IntervalSerializer):
+    reason = serializers.CharField()
+
+
+class DayAvailabilitySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    open = IntervalSerializer(many=True)
+    free = IntervalSerializer(many=True)
+    busy = BusySerializer(many=True)
+    closed = ClosedSerializer(many=True)
+
+
+class AvailabilityQuerySerializer(serializers.Serializer):
+    """?from=DATE&to=DATE, both local dates, at most MAX_DAYS days."""
+
+    MAX_DAYS = 31
+
+    def get_fields(self):
+        return {"from": serializers.DateField(), "to": serializers.DateField()}
+
+    def validate(self, attrs):
+        span = (attrs["to"] - attrs["from"]).days
+        if span < 0:
+            raise serializers.ValidationError({"to": [_("Must not be before from.")]})
+        if span >= self.MAX_DAYS:
+            raise serializers.ValidationError(
+                {"to": [_("At most %(days)d days at a time.") % {"days": self.MAX_DAYS}]}
+            )
+        return attrs
+
+
+class BookingSerializer(serializers.ModelSerializer):
+    """A booking as its organisation, a private booker, a caretaker or an officer sees it."""
+
+    start = LocalDateTimeField()
+    end = LocalDateTimeField()
+    booked_by = serializers.CharField(source="booked_by.username", read_only=True)
+    decided_at = LocalDateTimeField(read_only=True, allow_null=True)
+    cancelled_at = LocalDateTimeField(read_only=True, allow_null=True)
+    created_at = LocalDateTimeField(read_only=True)
+    updated_at = LocalDateTimeField(read_only=True)
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id",
+            "room",
+            "organisation",
+            "booked_by",
+            "start",
+            "end",
+            "title",
+            "attendees",
+            "children_and_youth",
+            "public",
+            "notes",
+            "status",
+            "decision_note",
+            "decided_at",
+            "cancelled_at",
+            "cancel_reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class BookingWriteSerializer(serializers.Serializer):
+    """What a client may send to create or change a booking. Rules are checked by the service."""
+
+    room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.select_related("site"))
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=True
+    )
+    start = LocalDateTimeField()
+    end = LocalDateTimeField()
+    title = serializers.CharField(max_length=200)
+    attendees = serializers.IntegerField(min_value=1, max_value=100_000)
+    children_and_youth = serializers.BooleanField(required=False, default=False)
+    public = serializers.BooleanField(required=False, default=False)
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        start = attrs.get("start", getattr(self.instance, "start", None))
+        end = attrs.get("end", getattr(self.instance, "end", None))
+        if start and end and end <= start:
+            raise serializers.ValidationError({"end": [_("The end must be after the start.")]})
+        return attrs
+
+
+class BookingUpdateSerializer(BookingWriteSerializer):
+    """A change: any of the fields above but the organisation, which stays."""
+
+    organisation = None
+
+
+class DecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    conflicts = IntervalSerializer(many=True)
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    my_role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "org_number",
+            "category",
+            "voluntary_verified",
+            "contact_email",
+            "contact_phone",
+            "my_role",
+        ]
+        read_only_fields = ["voluntary_verified", "my_role"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_my_role(self, obj) -> str | None:
+        return self.context.get("roles", {}).get(obj.pk)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    username = serializers.SlugRelatedField(
+        source="user", slug_field="username", queryset=get_user_model().objects.all()
+    )
+    name = serializers.CharField(source="user.get_full_name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "username", "name", "role"]
+
+
+class MeOrganisationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField()
+    language = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+    organisations = MeOrganisationSerializer(many=True)

@@ -1,0 +1,17 @@
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from booking.api import views
+
+router = DefaultRouter()
+router.register("sites", views.SiteViewSet)
+router.register("rooms", views.RoomViewSet)
+router.register("bookings", views.BookingViewSet, basename="booking")
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("me/", views.MeView.as_view(), name="api-me"),
+    *router.urls,
+]

@@ -1,0 +1,228 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from booking import roles, services
+from booking.api.filters import BookingFilterSet, RoomFilterSet
+from booking.api.serializers import (
+    AvailabilityQuerySerializer,
+    BookingSerializer,
+    BookingUpdateSerializer,
+    BookingWriteSerializer,
+    CancelSerializer,
+    ConflictSerializer,
+    DayAvailabilitySerializer,
+    DecisionSerializer,
+    MembershipSerializer,
+    MeSerializer,
+    OrganisationSerializer,
+    RoomSerializer,
+    SiteSerializer,
+)
+from booking.models import Membership, Organisation, Room, Site
+from booking.selectors import booking_visible_to, room_availability
+
+BAD_REQUEST = OpenApiResponse(description="Invalid input; the body names each field.")
+CONFLICT = OpenApiResponse(ConflictSerializer, description="The time is taken.")
+
+
+class SiteViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Site.objects.all()
+    serializer_class = SiteSerializer
+    permission_classes = [AllowAny]
+
+
+class RoomViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = (
+        Room.objects.filter(is_active=True).select_related("site").prefetch_related("facilities")
+    )
+    serializer_class = RoomSerializer
+    permission_classes = [AllowAny]
+    filterset_class = RoomFilterSet
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("to", OpenApiTypes.DATE, required=True, description="Inclusive."),
+        ],
+        responses={200: DayAvailabilitySerializer(many=True), 400: BAD_REQUEST},
+        filters=False,
+    )
+    @action(detail=True, filterset_class=None, pagination_class=None)
+    def availability(self, request, pk=None):
+        """Opening windows per day with free and busy time; busy time of others is anonymous."""
+        room = self.get_object()
+        query = AvailabilityQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        days = room_availability(
+            room=room,
+            date_from=query.validated_data["from"],
+            date_to=query.validated_data["to"],
+            user=request.user,
+        )
+        return Response(DayAvailabilitySerializer(days, many=True).data)
+
+
+class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Bookings of your organisations (all of them for booking officers)."""
+
+    serializer_class = BookingSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_class = BookingFilterSet
+
+    def get_queryset(self):
+        return booking_visible_to(self.request.user)
+
+    def _managed(self):
+        booking = self.get_object()
+        if not roles.can_manage_booking(self.request.user, booking):
+            raise PermissionDenied()
+        return booking
+
+    @extend_schema(
+        request=BookingWriteSerializer,
+        responses={201: BookingSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
+    def create(self, request):
+        incoming = BookingWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        booking = services.booking_create(by=request.user, **incoming.validated_data)
+        return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=BookingUpdateSerializer,
+        responses={200: BookingSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
+    def partial_update(self, request, pk=None):
+        booking = self._managed()
+        incoming = BookingUpdateSerializer(instance=booking, data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        booking = services.booking_update(
+            booking=booking, by=request.user, **incoming.validated_data
+        )
+        return Response(BookingSerializer(booking).data)
+
+    @extend_schema(request=CancelSerializer, responses={200: BookingSerializer, 400: BAD_REQUEST})
+    def destroy(self, request, pk=None):
+        """Cancel the booking. The row stays with status `cancelled`; the time is free again."""
+        booking = self._managed()
+        incoming = CancelSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        booking = services.booking_cancel(
+            booking=booking, by=request.user, reason=incoming.validated_data["reason"]
+        )
+        return Response(BookingSerializer(booking).data)
+
+    def _decide(self, request, decide):
+        booking = self.get_object()
+        if not roles.is_officer(request.user):
+            raise PermissionDenied()
+        incoming = DecisionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        booking = decide(booking=booking, by=request.user, note=incoming.validated_data["note"])
+        return Response(BookingSerializer(booking).data)
+
+    @extend_schema(request=DecisionSerializer, responses={200: BookingSerializer, 400: BAD_REQUEST})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Booking officers: confirm a booking that awaits approval."""
+        return self._decide(request, services.booking_approve)
+
+    @extend_schema(request=DecisionSerializer, responses={200: BookingSerializer, 400: BAD_REQUEST})
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        """Booking officers: reject a booking that awaits approval, with a note."""
+        return self._decide(request, services.booking_reject)
+
+
+class OrganisationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Your organisations (all of them for booking officers); register a new one."""
+
+    serializer_class = OrganisationSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_class = None
+
+    def get_queryset(self):
+        user = self.request.user
+        if roles.is_officer(user):
+            return Organisation.objects.all()
+        return Organisation.objects.filter(pk__in=roles.organisation_ids(user))
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        user = self.request.user
+        if user.is_authenticated:
+            context["roles"] = dict(user.memberships.values_list("organisation_id", "role"))
+        return context
+
+    def perform_create(self, serializer):
+        serializer.instance = services.organisation_create(
+            by=self.request.user, **serializer.validated_data
+        )
+
+    @extend_schema(responses={200: MembershipSerializer(many=True)}, methods=["GET"])
+    @extend_schema(
+        request=MembershipSerializer,
+        responses={201: MembershipSerializer, 400: BAD_REQUEST},
+        methods=["POST"],
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def members(self, request, pk=None):
+        """Members of the organisation; its administrators (and officers) add members."""
+        organisation = self.get_object()
+        if request.method == "GET":
+            members = Membership.objects.filter(organisation=organisation).select_related("user")
+            return Response(MembershipSerializer(members, many=True).data)
+        if not (
+            roles.is_officer(request.user)
+            or organisation.pk in roles.admin_organisation_ids(request.user)
+        ):
+            raise PermissionDenied()
+        incoming = MembershipSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        membership = services.membership_add(
+            organisation=organisation,
+            user=incoming.validated_data["user"],
+            role=incoming.validated_data["role"],
+            by=request.user,
+        )
+        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        """Who is signed in: name, language, roles and organisations."""
+        user = request.user
+        role_names = []
+        if roles.is_officer(user):
+            role_names.append("officer")
+        if user.caretaker_sites.exists():
+            role_names.append("caretaker")
+        if roles.is_counter_staff(user):
+            role_names.append("counter")
+        profile = getattr(user, "profile", None)
+        memberships = user.memberships.select_related("organisation").order_by("organisation__name")
+        data = {
+            "username": user.get_username(),
+            "name": user.get_full_name(),
+            "language": profile.language if profile else "nb",
+            "roles": role_names,
+            "organisations": [
+                {"id": m.organisation_id, "name": m.organisation.name, "role": m.role}
+                for m in memberships
+            ],
+        }
+        return Response(MeSerializer(data).data)

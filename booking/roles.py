@@ -1,0 +1,57 @@
+"""Who may do what: the one place that answers it for API, web and admin."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+OFFICER_GROUP = "officer"
+COUNTER_GROUP = "counter"
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def _groups(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_lokale_groups", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._lokale_groups = cached
+    return cached
+
+
+def is_officer(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or OFFICER_GROUP in _groups(user))
+
+
+def is_counter_staff(user) -> bool:
+    return user.is_authenticated and COUNTER_GROUP in _groups(user)
+
+
+def organisation_ids(user) -> set[int]:
+    """The organisations the user is a member of (any role)."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_lokale_org_ids", None)
+    if cached is None:
+        cached = set(user.memberships.values_list("organisation_id", flat=True))
+        user._lokale_org_ids = cached
+    return cached
+
+
+def admin_organisation_ids(user) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return set(user.memberships.filter(role="admin").values_list("organisation_id", flat=True))
+
+
+def can_manage_booking(user, booking) -> bool:
+    """Change or cancel: officers, members of the booking's organisation, a private booker."""
+    if is_officer(user):
+        return True
+    if booking.organisation_id is None:
+        return booking.booked_by_id == user.pk
+    return booking.organisation_id in organisation_ids(user)
+
+
+def can_see_booking_details(user, booking) -> bool:
+    """Title, contact and notes of a booking that is not public."""
+    return user.is_authenticated and can_manage_booking(user, booking)

@@ -1,0 +1,155 @@
+"""Reads that are more than a filter: who sees which bookings, a room's free and busy time."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from booking import roles
+from booking.models import Booking, Closure, OpeningHours, Room, Site
+from booking.timeutil import local_midnight, to_local, wall_time
+
+
+def opening_windows(
+    hours_list: list[OpeningHours], day: dt.date
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The local day's opening windows as UTC instants."""
+    windows = []
+    for hours in hours_list:
+        if hours.weekday != day.weekday():
+            continue
+        opens = wall_time(day, hours.opens)
+        closes = (
+            wall_time(day + dt.timedelta(days=1), dt.time(0))
+            if hours.closes == dt.time(0)
+            else wall_time(day, hours.closes)
+        )
+        windows.append((opens, closes))
+    return windows
+
+
+def booking_visible_to(user) -> QuerySet[Booking]:
+    """Officers see all; members their organisations'; a private booker their own;
+    caretakers the bookings at their sites."""
+    qs = Booking.objects.select_related("room__site", "organisation", "booked_by")
+    if not user.is_authenticated:
+        return qs.none()
+    if roles.is_officer(user):
+        return qs
+    return qs.filter(
+        Q(organisation_id__in=roles.organisation_ids(user))
+        | Q(organisation__isnull=True, booked_by=user)
+        | Exists(
+            Site.caretakers.through.objects.filter(site_id=OuterRef("room__site_id"), user=user)
+        )
+    )
+
+
+def rooms_free_between(
+    rooms: QuerySet[Room], start: dt.datetime, end: dt.datetime
+) -> QuerySet[Room]:
+    """Rooms open for the whole interval, with no closure and no active booking in it."""
+    local_start, local_end = to_local(start), to_local(end)
+    open_whole = OpeningHours.objects.filter(
+        room=OuterRef("pk"), weekday=local_start.weekday(), opens__lte=local_start.time()
+    )
+    if local_end.date() == local_start.date():
+        open_whole = open_whole.filter(Q(closes=dt.time(0)) | Q(closes__gte=local_end.time()))
+    elif local_end.time() == dt.time(0) and local_end.date() == local_start.date() + dt.timedelta(
+        1
+    ):
+        open_whole = open_whole.filter(closes=dt.time(0))
+    else:
+        return rooms.none()  # no opening window crosses a local midnight
+    busy = Booking.objects.filter(
+        room=OuterRef("pk"),
+        status__in=Booking.ACTIVE_STATUSES,
+        start__lt=end,
+        end__gt=start,
+    )
+    closed = Closure.objects.filter(
+        Q(room=OuterRef("pk")) | Q(site=OuterRef("site")), start__lt=end, end__gt=start
+    )
+    return rooms.filter(Exists(open_whole)).exclude(Exists(busy)).exclude(Exists(closed))
+
+
+@dataclass
+class DayAvailability:
+    date: dt.date
+    open: list[dict] = field(default_factory=list)
+    free: list[dict] = field(default_factory=list)
+    busy: list[dict] = field(default_factory=list)
+    closed: list[dict] = field(default_factory=list)
+
+
+def _subtract(windows, taken):
+    """Parts of the windows not covered by any taken interval."""
+    free = []
+    for start, end in windows:
+        cursor = start
+        for t_start, t_end in sorted(taken):
+            if t_end <= cursor or t_start >= end:
+                continue
+            if t_start > cursor:
+                free.append((cursor, t_start))
+            cursor = max(cursor, t_end)
+        if cursor < end:
+            free.append((cursor, end))
+    return free
+
+
+def room_availability(
+    *, room: Room, date_from: dt.date, date_to: dt.date, user
+) -> list[DayAvailability]:
+    """Opening windows per local day with free and busy intervals.
+
+    A busy interval names title and organisation only when the booking is public or the
+    user may see its details; otherwise it is just a time.
+    """
+    period_start = local_midnight(date_from)
+    period_end = local_midnight(date_to + dt.timedelta(days=1))
+    bookings = list(
+        Booking.objects.filter(
+            room=room,
+            status__in=Booking.ACTIVE_STATUSES,
+            start__lt=period_end,
+            end__gt=period_start,
+        )
+        .select_related("organisation")
+        .order_by("start")
+    )
+    hours = list(room.opening_hours.all())
+    closures = list(
+        Closure.objects.filter(
+            Q(room=room) | Q(site_id=room.site_id), start__lt=period_end, end__gt=period_start
+        ).order_by("start")
+    )
+    days = []
+    day = date_from
+    while day <= date_to:
+        day_start, day_end = local_midnight(day), local_midnight(day + dt.timedelta(days=1))
+        result = DayAvailability(date=day)
+        windows = sorted(opening_windows(hours, day))
+        result.open = [{"start": s, "end": e} for s, e in windows]
+        taken = []
+        for booking in bookings:
+            if booking.end <= day_start or booking.start >= day_end:
+                continue
+            taken.append((booking.start, booking.end))
+            entry = {"start": booking.start, "end": booking.end, "status": booking.status}
+            if booking.public or roles.can_see_booking_details(user, booking):
+                entry["booking"] = booking.pk
+                entry["title"] = booking.title
+                entry["organisation"] = booking.organisation.name if booking.organisation else None
+            result.busy.append(entry)
+        for closure in closures:
+            if closure.end <= day_start or closure.start >= day_end:
+                continue
+            taken.append((closure.start, closure.end))
+            result.closed.append(
+                {"start": closure.start, "end": closure.end, "reason": closure.reason}
+            )
+        result.free = [{"start": s, "end": e} for s, e in _subtract(windows, taken)]
+        days.append(result)
+        day += dt.timedelta(days=1)
+    return days

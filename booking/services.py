@@ -1,0 +1,305 @@
+"""Every write to bookings, organisations and memberships goes through here."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from booking import roles
+from booking.models import Booking, Closure, Membership, OpeningHours, Organisation, Room
+from booking.selectors import opening_windows
+from booking.timeutil import to_local
+from config.errors import ConflictError
+
+OVERLAP_CONSTRAINT = "booking_no_overlap"
+
+
+class BookingConflict(ConflictError):
+    def __init__(self, conflicts: list[Booking]):
+        super().__init__(
+            _("The room is already booked at this time."),
+            [
+                {"start": to_local(b.start).isoformat(), "end": to_local(b.end).isoformat()}
+                for b in conflicts
+            ],
+        )
+        self.bookings = conflicts
+
+
+def _fail(field: str, message: str) -> ValidationError:
+    return ValidationError({field: [message]})
+
+
+def _check_rules(
+    *,
+    room: Room,
+    start: dt.datetime,
+    end: dt.datetime,
+    attendees: int,
+    now: dt.datetime,
+) -> None:
+    """Raise ValidationError naming the field if the booking breaks one of the room's rules."""
+    if not room.is_active:
+        raise _fail("room", _("This room cannot be booked."))
+    if start >= end:
+        raise _fail("end", _("The end must be after the start."))
+    if start < now + dt.timedelta(minutes=room.min_notice_minutes):
+        if start < now:
+            raise _fail("start", _("The start is in the past."))
+        raise _fail(
+            "start",
+            _("This room must be booked at least %(minutes)d minutes ahead.")
+            % {"minutes": room.min_notice_minutes},
+        )
+    if start > now + dt.timedelta(days=room.booking_horizon_days):
+        raise _fail(
+            "start",
+            _("This room can be booked at most %(days)d days ahead.")
+            % {"days": room.booking_horizon_days},
+        )
+    minutes = (end - start).total_seconds() / 60
+    if minutes < room.min_booking_minutes:
+        raise _fail(
+            "end",
+            _("A booking must last at least %(minutes)d minutes.")
+            % {"minutes": room.min_booking_minutes},
+        )
+    if minutes > room.max_booking_minutes:
+        raise _fail(
+            "end",
+            _("A booking can last at most %(minutes)d minutes.")
+            % {"minutes": room.max_booking_minutes},
+        )
+    step = room.slot_step_minutes
+    for field, value in (("start", start), ("end", end)):
+        local = to_local(value)
+        if local.second or local.microsecond or (local.hour * 60 + local.minute) % step:
+            raise _fail(
+                field,
+                _("Times in this room go in steps of %(step)d minutes.") % {"step": step},
+            )
+    if attendees > room.capacity:
+        raise _fail(
+            "attendees",
+            _("The room has room for at most %(capacity)d people.") % {"capacity": room.capacity},
+        )
+    day = to_local(start).date()
+    if not any(
+        opens <= start and end <= closes
+        for opens, closes in opening_windows(room.opening_hours.all(), day)
+    ):
+        raise _fail("start", _("The room is not open for the whole of this time."))
+    closure = (
+        Closure.objects.filter(Q(room=room) | Q(site_id=room.site_id), start__lt=end, end__gt=start)
+        .only("reason")
+        .first()
+    )
+    if closure is not None:
+        raise _fail(
+            "start", _("The room is closed at this time: %(reason)s") % {"reason": closure.reason}
+        )
+
+
+def _conflicts(room: Room, start: dt.datetime, end: dt.datetime, exclude_pk=None) -> list[Booking]:
+    qs = Booking.objects.filter(
+        room=room, status__in=Booking.ACTIVE_STATUSES, start__lt=end, end__gt=start
+    )
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return list(qs.only("start", "end").order_by("start"))
+
+
+def _is_overlap_violation(error: IntegrityError) -> bool:
+    cause = error.__cause__
+    diag = getattr(cause, "diag", None)
+    return getattr(cause, "sqlstate", None) == "23P01" and (
+        diag is None or diag.constraint_name == OVERLAP_CONSTRAINT
+    )
+
+
+def _save_guarded(booking: Booking, *, exclude_pk=None) -> None:
+    """Check for overlap and save in one transaction; the database has the last word.
+
+    On PostgreSQL the exclusion constraint rejects an overlap that slipped past the
+    check; on SQLite the IMMEDIATE transaction serialises check and insert.
+    """
+    try:
+        with transaction.atomic():
+            taken = _conflicts(booking.room, booking.start, booking.end, exclude_pk)
+            if taken:
+                raise BookingConflict(taken)
+            booking.save()
+    except IntegrityError as error:
+        if not _is_overlap_violation(error):
+            raise
+        if exclude_pk is None:
+            booking.pk = None
+        raise BookingConflict(
+            _conflicts(booking.room, booking.start, booking.end, exclude_pk)
+        ) from error
+
+
+def _check_organisation(by, organisation: Organisation | None) -> None:
+    if organisation is not None and not (
+        roles.is_officer(by) or organisation.pk in roles.organisation_ids(by)
+    ):
+        raise _fail("organisation", _("You are not a member of this organisation."))
+
+
+def booking_create(
+    *,
+    room: Room,
+    organisation: Organisation | None,
+    by,
+    start: dt.datetime,
+    end: dt.datetime,
+    title: str,
+    attendees: int,
+    children_and_youth: bool = False,
+    public: bool = False,
+    notes: str = "",
+    now: dt.datetime | None = None,
+) -> Booking:
+    """Book a room: every rule of the room, then the overlap guard. Pending if it needs approval."""
+    now = now or timezone.now()
+    _check_organisation(by, organisation)
+    _check_rules(room=room, start=start, end=end, attendees=attendees, now=now)
+    booking = Booking(
+        room=room,
+        organisation=organisation,
+        booked_by=by,
+        start=start,
+        end=end,
+        title=title,
+        attendees=attendees,
+        children_and_youth=children_and_youth,
+        public=public,
+        notes=notes,
+        status=Booking.Status.PENDING if room.requires_approval else Booking.Status.CONFIRMED,
+    )
+    _save_guarded(booking)
+    return booking
+
+
+_CHANGEABLE = {
+    "room",
+    "start",
+    "end",
+    "title",
+    "attendees",
+    "children_and_youth",
+    "public",
+    "notes",
+}
+
+
+def booking_update(*, booking: Booking, by, now: dt.datetime | None = None, **changes) -> Booking:
+    """Change a pending or confirmed booking; a new time or room is checked like a new booking."""
+    now = now or timezone.now()
+    unknown = set(changes) - _CHANGEABLE
+    if unknown:
+        raise ValueError(f"booking_update cannot change {sorted(unknown)}")
+    if not booking.is_active:
+        raise _fail("status", _("Only pending or confirmed bookings can be changed."))
+    if booking.end <= now:
+        raise _fail("end", _("A booking that has ended cannot be changed."))
+    moved = any(
+        key in changes and changes[key] != getattr(booking, key) for key in ("room", "start", "end")
+    )
+    for key, value in changes.items():
+        setattr(booking, key, value)
+    if moved or "attendees" in changes:
+        _check_rules(
+            room=booking.room,
+            start=booking.start,
+            end=booking.end,
+            attendees=booking.attendees,
+            now=now,
+        )
+    if moved and booking.room.requires_approval and not roles.is_officer(by):
+        booking.status = Booking.Status.PENDING
+    if moved:
+        _save_guarded(booking, exclude_pk=booking.pk)
+    else:
+        booking.save()
+    return booking
+
+
+def booking_cancel(*, booking: Booking, by, reason: str = "") -> Booking:
+    """Cancel: the row stays, the time is free again. Cancelling twice changes nothing."""
+    if booking.status == Booking.Status.CANCELLED:
+        return booking
+    if booking.status == Booking.Status.REJECTED:
+        raise _fail("status", _("A rejected booking cannot be cancelled."))
+    with transaction.atomic():
+        updated = Booking.objects.filter(pk=booking.pk, status__in=Booking.ACTIVE_STATUSES).update(
+            status=Booking.Status.CANCELLED,
+            cancelled_by=by,
+            cancelled_at=timezone.now(),
+            cancel_reason=reason,
+            updated_at=timezone.now(),
+        )
+    booking.refresh_from_db()
+    if not updated and booking.status != Booking.Status.CANCELLED:
+        raise _fail("status", _("This booking can no longer be cancelled."))
+    return booking
+
+
+def _decide(*, booking: Booking, by, note: str, status: str) -> Booking:
+    if not roles.is_officer(by):
+        raise PermissionDenied("only booking officers decide on requests")
+    with transaction.atomic():
+        updated = Booking.objects.filter(pk=booking.pk, status=Booking.Status.PENDING).update(
+            status=status,
+            decided_by=by,
+            decided_at=timezone.now(),
+            decision_note=note,
+            updated_at=timezone.now(),
+        )
+    booking.refresh_from_db()
+    if not updated:
+        raise _fail("status", _("Only a booking awaiting approval can be approved or rejected."))
+    return booking
+
+
+def booking_approve(*, booking: Booking, by, note: str = "") -> Booking:
+    return _decide(booking=booking, by=by, note=note, status=Booking.Status.CONFIRMED)
+
+
+def booking_reject(*, booking: Booking, by, note: str = "") -> Booking:
+    return _decide(booking=booking, by=by, note=note, status=Booking.Status.REJECTED)
+
+
+@transaction.atomic
+def organisation_create(*, by, **fields) -> Organisation:
+    """Register an organisation; the person who registers it becomes its administrator."""
+    fields.pop("voluntary_verified", None)
+    organisation = Organisation(**fields)
+    organisation.full_clean()
+    organisation.save()
+    Membership.objects.create(user=by, organisation=organisation, role=Membership.Role.ADMIN)
+    return organisation
+
+
+def membership_add(*, organisation: Organisation, user, role: str, by) -> Membership:
+    if not (roles.is_officer(by) or organisation.pk in roles.admin_organisation_ids(by)):
+        raise PermissionDenied("only the organisation's administrators add members")
+    if Membership.objects.filter(organisation=organisation, user=user).exists():
+        raise _fail("username", _("This person is already a member."))
+    try:
+        with transaction.atomic():
+            return Membership.objects.create(organisation=organisation, user=user, role=role)
+    except IntegrityError:
+        raise _fail("username", _("This person is already a member.")) from None
+
+
+def opening_hours_set(*, room: Room, windows: list[tuple[int, dt.time, dt.time]]) -> None:
+    """Replace a room's weekly opening hours."""
+    with transaction.atomic():
+        room.opening_hours.all().delete()
+        OpeningHours.objects.bulk_create(
+            OpeningHours(room=room, weekday=w, opens=o, closes=c) for w, o, c in windows
+        )

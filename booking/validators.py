@@ -1,0 +1,25 @@
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+ORG_NUMBER_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
+
+
+def org_number_is_valid(value: str) -> bool:
+    """A Norwegian organisation number: 9 digits, the last a modulus-11 check digit."""
+    if len(value) != 9 or not value.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(value[:8], ORG_NUMBER_WEIGHTS, strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    if check == 10:
+        return False
+    return check == int(value[8])
+
+
+def validate_org_number(value: str) -> None:
+    if not org_number_is_valid(value):
+        raise ValidationError(
+            _("Not a valid organisation number (9 digits with a correct check digit)."),
+            code="invalid_org_number",
+        )

@@ -1,0 +1,48 @@
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import Group
+from rest_framework.test import APIClient
+
+from booking.models import Membership
+from booking.roles import OFFICER_GROUP
+from booking.timeutil import OSLO
+from tests.factories import MembershipFactory, OrganisationFactory, RoomFactory, UserFactory
+
+
+@pytest.fixture
+def people(db):
+    """The named cast: alice (org A), bob (org B), olga (officer), carl (caretaker), anon."""
+    org_a = OrganisationFactory(name="Ås Sjakklubb")
+    org_b = OrganisationFactory(name="Nordby Korps")
+    alice = UserFactory(username="alice")
+    bob = UserFactory(username="bob")
+    olga = UserFactory(username="olga")
+    carl = UserFactory(username="carl")
+    MembershipFactory(user=alice, organisation=org_a, role=Membership.Role.ADMIN)
+    MembershipFactory(user=bob, organisation=org_b)
+    Group.objects.get_or_create(name=OFFICER_GROUP)[0].user_set.add(olga)
+    room = RoomFactory(name="Aulaen")
+    room.site.caretakers.add(carl)
+    return SimpleNamespace(
+        alice=alice, bob=bob, olga=olga, carl=carl, anon=None, org_a=org_a, org_b=org_b, room=room
+    )
+
+
+@pytest.fixture
+def client_for():
+    def make(user):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
+
+
+def next_weekday_at(weekday: int, hour: int, minute: int = 0, weeks: int = 1) -> dt.datetime:
+    """A local Europe/Oslo time on the given weekday, at least ``weeks`` weeks from today."""
+    today = dt.datetime.now(OSLO).date() + dt.timedelta(weeks=weeks)
+    day = today + dt.timedelta(days=(weekday - today.weekday()) % 7)
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=OSLO)
