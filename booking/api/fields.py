@@ -56,3 +56,25 @@ class LocalDateTimeField(serializers.Field):
 
     def to_representation(self, value):
         return value.astimezone(OSLO).isoformat()
+
+
+class StrictCharField(serializers.CharField):
+    """Text that must be sent as a string: DRF's CharField would take 12345 as "12345"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class BoundedDateField(serializers.DateField):
+    """A date in the years the service works in; 0001-01-01 or 9999-12-31 would overflow
+    when turned into the instants that bound the day."""
+
+    default_error_messages = {"range": ERRORS["range"]}
+
+    def to_internal_value(self, value):
+        date = super().to_internal_value(value)
+        if not MIN_YEAR <= date.year <= MAX_YEAR:
+            self.fail("range")
+        return date

@@ -1,6 +1,8 @@
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from booking.api.fields import ERRORS, parse_local_datetime
 from booking.models import Booking, Facility, Room, Site
@@ -27,8 +29,14 @@ class LocalDateTimeFormField(forms.CharField):
             raise forms.ValidationError(ERRORS["invalid"]) from None
 
 
+@extend_schema_field(OpenApiTypes.DATETIME)
 class LocalDateTimeFilter(django_filters.Filter):
     field_class = LocalDateTimeFormField
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    pass
 
 
 class RoomFilterSet(django_filters.FilterSet):
@@ -36,7 +44,7 @@ class RoomFilterSet(django_filters.FilterSet):
     min_capacity = django_filters.NumberFilter(
         field_name="capacity", lookup_expr="gte", min_value=0, max_value=1_000_000
     )
-    facility = django_filters.ModelMultipleChoiceFilter(
+    facility = SlugMultipleChoiceFilter(
         field_name="facilities__slug",
         to_field_name="slug",
         queryset=Facility.objects.all(),

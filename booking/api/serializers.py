@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from booking.api.fields import LocalDateTimeField
+from booking.api.fields import BoundedDateField, LocalDateTimeField, StrictCharField
 from booking.models import Booking, Facility, Membership, Organisation, Room, Site
 
 
@@ -71,7 +71,7 @@ class AvailabilityQuerySerializer(serializers.Serializer):
     MAX_DAYS = 31
 
     def get_fields(self):
-        return {"from": serializers.DateField(), "to": serializers.DateField()}
+        return {"from": BoundedDateField(), "to": BoundedDateField()}
 
     def validate(self, attrs):
         span = (attrs["to"] - attrs["from"]).days
@@ -129,11 +129,11 @@ class BookingWriteSerializer(serializers.Serializer):
     )
     start = LocalDateTimeField()
     end = LocalDateTimeField()
-    title = serializers.CharField(max_length=200)
+    title = StrictCharField(max_length=200)
     attendees = serializers.IntegerField(min_value=1, max_value=100_000)
     children_and_youth = serializers.BooleanField(required=False, default=False)
     public = serializers.BooleanField(required=False, default=False)
-    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    notes = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
         start = attrs.get("start", getattr(self.instance, "start", None))
@@ -150,11 +150,11 @@ class BookingUpdateSerializer(BookingWriteSerializer):
 
 
 class DecisionSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class CancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    reason = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class ConflictSerializer(serializers.Serializer):

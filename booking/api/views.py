@@ -45,6 +45,11 @@ class RoomViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     filterset_class = RoomFilterSet
 
+    def get_queryset(self):
+        if self.action == "availability":
+            return Room.objects.filter(is_active=True)
+        return super().get_queryset()
+
     @extend_schema(
         parameters=[
             OpenApiParameter("from", OpenApiTypes.DATE, required=True),
