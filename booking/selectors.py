@@ -140,7 +140,8 @@ def room_availability(
             if booking.public or roles.can_see_booking_details(user, booking):
                 entry["booking"] = booking.pk
                 entry["title"] = booking.title
-                entry["organisation"] = booking.organisation.name if booking.organisation else None
+                if booking.organisation is not None:
+                    entry["organisation"] = booking.organisation.name
             result.busy.append(entry)
         for closure in closures:
             if closure.end <= day_start or closure.start >= day_end:

@@ -50,7 +50,7 @@ class BusySerializer(IntervalSerializer):
     status = serializers.ChoiceField(choices=Booking.Status.choices)
     booking = serializers.IntegerField(required=False, help_text="Only when you may see it.")
     title = serializers.CharField(required=False, help_text="Only when public or yours.")
-    organisation = serializers.CharField(required=False, allow_null=True)
+    organisation = serializers.CharField(required=False)
 
 
 class ClosedSerializer(IntervalSerializer):
