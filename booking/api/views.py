@@ -174,6 +174,7 @@ class OrganisationViewSet(
         serializer.instance = services.organisation_create(
             by=self.request.user, **serializer.validated_data
         )
+        serializer.context["roles"][serializer.instance.pk] = "admin"
 
     @extend_schema(responses={200: MembershipSerializer(many=True)}, methods=["GET"])
     @extend_schema(
