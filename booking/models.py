@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from booking.timeutil import to_local
 from booking.validators import validate_org_number
 
 
@@ -303,7 +304,7 @@ class Booking(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.room} {self.start:%Y-%m-%d %H:%M} ({self.status})"
+        return f"{self.room} {to_local(self.start):%Y-%m-%d %H:%M} ({self.status})"
 
     @property
     def is_active(self) -> bool:

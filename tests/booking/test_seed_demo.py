@@ -1,0 +1,124 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+
+from booking import roles
+from booking.models import Booking, Facility, Membership, Organisation, Profile, Room, Site
+from booking.validators import org_number_is_valid
+
+pytestmark = pytest.mark.django_db
+
+USERNAMES = [
+    "demo-member",
+    "demo-member2",
+    "demo-business",
+    "demo-private",
+    "demo-officer",
+    "demo-caretaker",
+    "demo-counter",
+]
+
+
+def seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Site, Room, Facility, Organisation, Membership, Booking, Profile)
+    } | {"User": get_user_model().objects.count()}
+
+
+def user(username):
+    return get_user_model().objects.get(username=username)
+
+
+@pytest.fixture
+def seeded():
+    """The demo after two runs; the first run's output (the second says nothing changed)."""
+    output = seed()
+    seed()
+    return output
+
+
+def test_every_login_works_with_the_default_password_and_is_printed(seeded):
+    for username in USERNAMES:
+        assert authenticate(username=username, password="demo") is not None, username
+        assert username in seeded
+        profile = Profile.objects.get(user__username=username)
+        assert profile.language == "nb"
+        assert profile.phone
+
+
+def test_each_user_has_the_role_the_product_names(seeded):
+    member, member2 = user("demo-member"), user("demo-member2")
+    admin_of = Membership.objects.get(user=member)
+    assert admin_of.role == Membership.Role.ADMIN
+    assert admin_of.organisation.category == Organisation.Category.VOLUNTARY
+    assert admin_of.organisation.voluntary_verified
+    member_of = Membership.objects.get(user=member2)
+    assert member_of.role == Membership.Role.MEMBER
+    assert member_of.organisation.voluntary_verified
+    assert member_of.organisation != admin_of.organisation
+    business = Membership.objects.get(user=user("demo-business")).organisation
+    assert business.category == Organisation.Category.COMMERCIAL
+    assert not Membership.objects.filter(user=user("demo-private")).exists()
+
+    assert roles.is_officer(user("demo-officer"))
+    assert roles.is_counter_staff(user("demo-counter"))
+    for username in ("demo-member", "demo-private", "demo-caretaker"):
+        assert not roles.is_officer(user(username))
+        assert not roles.is_counter_staff(user(username))
+    first_school = Site.objects.filter(kind=Site.Kind.SCHOOL).order_by("pk").first()
+    assert list(user("demo-caretaker").caretaker_sites.all()) == [first_school]
+
+
+def test_the_municipality_has_the_promised_shape(seeded):
+    kinds = list(Site.objects.values_list("kind", flat=True))
+    assert sorted(kinds) == sorted(["school", "school", "innbyggertorg", "lending_centre"])
+    assert Room.objects.filter(requires_approval=True).exists()
+    assert Room.objects.filter(requires_approval=False).count() >= 2
+    for room in Room.objects.exclude(site__kind=Site.Kind.LENDING_CENTRE):
+        assert room.opening_hours.exists(), room
+        assert room.hourly_price > 0, room
+    school_hours = Room.objects.filter(site__kind=Site.Kind.SCHOOL).values_list(
+        "opening_hours__weekday", "opening_hours__opens"
+    )
+    assert all(opens.hour >= 16 for weekday, opens in school_hours if weekday < 5)
+    for organisation in Organisation.objects.all():
+        assert org_number_is_valid(organisation.org_number), organisation
+
+
+def test_demo_bookings_follow_the_rooms_rules(seeded):
+    bookings = Booking.objects.select_related("room")
+    assert bookings.filter(status=Booking.Status.PENDING, room__requires_approval=True).exists()
+    assert bookings.filter(public=True).exists()
+    assert bookings.filter(organisation__isnull=True, booked_by__username="demo-private").exists()
+    for booking in bookings:
+        expected = {Booking.Status.PENDING, Booking.Status.CONFIRMED}
+        if not booking.room.requires_approval:
+            expected = {Booking.Status.CONFIRMED}
+        assert booking.status in expected, booking
+
+
+def test_running_twice_changes_nothing():
+    seed()
+    before = counts()
+    passwords = dict(get_user_model().objects.values_list("username", "password"))
+    again = seed()
+    assert counts() == before
+    assert dict(get_user_model().objects.values_list("username", "password")) == passwords
+    assert "nothing changed" in again
+
+
+def test_password_option_sets_every_demo_password():
+    output = seed("--password", "hemmelig-42")
+    assert "hemmelig-42" in output
+    for username in USERNAMES:
+        assert authenticate(username=username, password="hemmelig-42") is not None, username
+        assert authenticate(username=username, password="demo") is None, username
