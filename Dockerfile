@@ -16,8 +16,10 @@ RUN pip install -r requirements.txt
 
 COPY . .
 
-# Static files are collected into the image and served by WhiteNoise from the web process.
-RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost \
+# Translations are compiled, and static files collected into the image and served by
+# WhiteNoise from the web process.
+RUN python scripts/compile_messages.py \
+    && DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only DJANGO_ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput \
     && useradd --system --uid 1000 --home-dir /app lokale
 USER lokale

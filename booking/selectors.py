@@ -154,3 +154,23 @@ def room_availability(
         days.append(result)
         day += dt.timedelta(days=1)
     return days
+
+
+def nearest_free_slots(
+    *, room: Room, start: dt.datetime, end: dt.datetime, user, now: dt.datetime, count: int = 3
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Free times of the same length in the room that day, nearest the asked start first."""
+    duration = end - start
+    step = dt.timedelta(minutes=room.slot_step_minutes)
+    earliest = now + dt.timedelta(minutes=room.min_notice_minutes)
+    day = to_local(start).date()
+    (availability,) = room_availability(room=room, date_from=day, date_to=day, user=user)
+    candidates = []
+    for interval in availability.free:
+        slot = interval["start"]
+        while slot + duration <= interval["end"]:
+            if slot >= earliest:
+                candidates.append((slot, slot + duration))
+            slot += step
+    candidates.sort(key=lambda c: (abs(c[0] - start), c[0]))
+    return sorted(candidates[:count])

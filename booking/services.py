@@ -1,9 +1,11 @@
 """Every write to bookings, organisations and memberships goes through here."""
 
 import datetime as dt
+import random
+import time
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -120,26 +122,43 @@ def _is_overlap_violation(error: IntegrityError) -> bool:
     )
 
 
+def _is_deadlock(error: OperationalError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) == "40P01"
+
+
+DEADLOCK_RETRIES = 3
+
+
 def _save_guarded(booking: Booking, *, exclude_pk=None) -> None:
     """Check for overlap and save in one transaction; the database has the last word.
 
     On PostgreSQL the exclusion constraint rejects an overlap that slipped past the
-    check; on SQLite the IMMEDIATE transaction serialises check and insert.
+    check; on SQLite the IMMEDIATE transaction serialises check and insert. Two
+    overlapping inserts that check each other's uncommitted rows can deadlock; the
+    victim tries again and then finds the winner's row.
     """
-    try:
-        with transaction.atomic():
-            taken = _conflicts(booking.room, booking.start, booking.end, exclude_pk)
-            if taken:
-                raise BookingConflict(taken)
-            booking.save()
-    except IntegrityError as error:
-        if not _is_overlap_violation(error):
-            raise
-        if exclude_pk is None:
-            booking.pk = None
-        raise BookingConflict(
-            _conflicts(booking.room, booking.start, booking.end, exclude_pk)
-        ) from error
+    for attempt in range(1, DEADLOCK_RETRIES + 1):
+        try:
+            with transaction.atomic():
+                taken = _conflicts(booking.room, booking.start, booking.end, exclude_pk)
+                if taken:
+                    raise BookingConflict(taken)
+                booking.save()
+            return
+        except IntegrityError as error:
+            if not _is_overlap_violation(error):
+                raise
+            if exclude_pk is None:
+                booking.pk = None
+            raise BookingConflict(
+                _conflicts(booking.room, booking.start, booking.end, exclude_pk)
+            ) from error
+        except OperationalError as error:
+            if exclude_pk is None:
+                booking.pk = None
+            if not _is_deadlock(error) or attempt == DEADLOCK_RETRIES:
+                raise
+            time.sleep(random.uniform(0.005, 0.02) * attempt)
 
 
 def _check_organisation(by, organisation: Organisation | None) -> None:

@@ -1,5 +1,6 @@
 """Lokale settings, read from the environment (see README, "Configuration")."""
 
+import datetime as dt
 from pathlib import Path
 
 import dj_database_url
@@ -12,7 +13,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 check_known(
     "LOKALE_",
-    {"LOKALE_STATIC_ROOT", "LOKALE_SECURE_SSL_REDIRECT", "LOKALE_HSTS_SECONDS"},
+    {
+        "LOKALE_STATIC_ROOT",
+        "LOKALE_SECURE_SSL_REDIRECT",
+        "LOKALE_HSTS_SECONDS",
+        "LOKALE_LOGIN_FAILURE_LIMIT",
+        "LOKALE_LOGIN_LOCKOUT_MINUTES",
+    },
 )
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -37,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "booking",
     "lending",
     "notifications",
@@ -46,13 +54,29 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.NorwegianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins (web form and API token alike): locked for a while after a few tries.
+AXES_FAILURE_LIMIT = env_int("LOKALE_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOKALE_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "booking:room_finder"
+LOGOUT_REDIRECT_URL = "booking:room_finder"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -68,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "booking.context_processors.navigation",
             ],
         },
     },
@@ -130,6 +155,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {"login": "20/minute"},
     "DATETIME_FORMAT": "iso-8601",
 }
 

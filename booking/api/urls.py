@@ -1,5 +1,4 @@
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from booking.api import views
@@ -11,7 +10,7 @@ router.register("bookings", views.BookingViewSet, basename="booking")
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", views.TokenView.as_view(), name="api-token"),
     path("me/", views.MeView.as_view(), name="api-me"),
     *router.urls,
 ]

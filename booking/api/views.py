@@ -1,10 +1,14 @@
+from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from booking import roles, services
@@ -203,6 +207,26 @@ class OrganisationViewSet(
             by=request.user,
         )
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+class TokenView(ObtainAuthToken):
+    """Trade a username and password for a token. Tries are throttled, and a username is
+    locked for a while after repeated failures (django-axes, as on the web login)."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            if getattr(request, "axes_locked_out", False):
+                minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+                raise Throttled(
+                    detail=_("Too many failed logins; try again in %(minutes)d minutes.")
+                    % {"minutes": minutes}
+                ) from None
+            raise
 
 
 class MeView(APIView):

@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from booking import roles
 from booking.models import Booking, Facility, Membership, Organisation, Profile, Room, Site
@@ -48,7 +49,12 @@ def seeded():
 
 def test_every_login_works_with_the_default_password_and_is_printed(seeded):
     for username in USERNAMES:
-        assert authenticate(username=username, password="demo") is not None, username
+        assert (
+            authenticate(
+                RequestFactory().post("/accounts/login/"), username=username, password="demo"
+            )
+            is not None
+        ), username
         assert username in seeded
         profile = Profile.objects.get(user__username=username)
         assert profile.language == "nb"
@@ -120,5 +126,15 @@ def test_password_option_sets_every_demo_password():
     output = seed("--password", "hemmelig-42")
     assert "hemmelig-42" in output
     for username in USERNAMES:
-        assert authenticate(username=username, password="hemmelig-42") is not None, username
-        assert authenticate(username=username, password="demo") is None, username
+        assert (
+            authenticate(
+                RequestFactory().post("/accounts/login/"), username=username, password="hemmelig-42"
+            )
+            is not None
+        ), username
+        assert (
+            authenticate(
+                RequestFactory().post("/accounts/login/"), username=username, password="demo"
+            )
+            is None
+        ), username

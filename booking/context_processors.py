@@ -1,0 +1,11 @@
+from django.conf import settings
+
+from booking import roles
+
+
+def navigation(request):
+    """What the menu and the login pages need; the officer check runs only when asked."""
+    return {
+        "nav_is_officer": lambda: roles.is_officer(request.user),
+        "login_lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }

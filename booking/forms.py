@@ -1,0 +1,143 @@
+"""Forms of the web pages. They only read input; the services decide."""
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from booking.api.fields import ERRORS
+from booking.models import Facility, Organisation, Site
+from booking.timeutil import UTC, AmbiguousTimeError, NonExistentTimeError, localize
+
+
+def local_instant(day: dt.date, at: dt.time) -> dt.datetime:
+    """A date and a wall-clock time in Europe/Oslo as a UTC instant, or a ValidationError."""
+    try:
+        return localize(dt.datetime.combine(day, at)).astimezone(UTC)
+    except NonExistentTimeError:
+        raise forms.ValidationError(ERRORS["nonexistent"]) from None
+    except AmbiguousTimeError:
+        raise forms.ValidationError(ERRORS["ambiguous"]) from None
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class RoomSearchForm(forms.Form):
+    site = forms.ModelChoiceField(
+        Site.objects.exclude(kind=Site.Kind.LENDING_CENTRE),
+        required=False,
+        label=_("Site"),
+        empty_label=_("All sites"),
+    )
+    min_capacity = forms.IntegerField(
+        required=False, min_value=1, max_value=10_000, label=_("At least this many people")
+    )
+    facilities = forms.ModelMultipleChoiceField(
+        Facility.objects.all(),
+        required=False,
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Facilities"),
+    )
+    date = forms.DateField(required=False, label=_("Date"), widget=DateInput())
+    start_time = forms.TimeField(required=False, label=_("From"), widget=TimeInput())
+    end_time = forms.TimeField(required=False, label=_("To"), widget=TimeInput())
+
+    def clean(self):
+        data = super().clean()
+        day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
+        given = [v is not None for v in (day, start, end)]
+        if any(given) and not all(given):
+            raise forms.ValidationError(_("Give a date, a start and an end to find free rooms."))
+        if all(given):
+            if end <= start:
+                self.add_error("end_time", _("The end must be after the start."))
+                return data
+            try:
+                data["free_from"] = local_instant(day, start)
+            except forms.ValidationError as error:
+                self.add_error("start_time", error)
+            try:
+                data["free_to"] = local_instant(day, end)
+            except forms.ValidationError as error:
+                self.add_error("end_time", error)
+        return data
+
+
+class BookingForm(forms.Form):
+    """One booking: a local date with start and end times, and what the caretaker should know."""
+
+    organisation = forms.ModelChoiceField(
+        Organisation.objects.none(),
+        required=False,
+        label=_("Booking for"),
+        empty_label=_("Myself (private person)"),
+    )
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    start_time = forms.TimeField(label=_("From"), widget=TimeInput(attrs={"step": 300}))
+    end_time = forms.TimeField(label=_("To"), widget=TimeInput(attrs={"step": 300}))
+    title = forms.CharField(label=_("What is it?"), max_length=200)
+    attendees = forms.IntegerField(label=_("Number of people"), min_value=1, max_value=100_000)
+    children_and_youth = forms.BooleanField(
+        required=False, label=_("Activity for children and young people")
+    )
+    public = forms.BooleanField(
+        required=False, label=_("Show in the public activity calendar (title and organisation)")
+    )
+    notes = forms.CharField(
+        required=False,
+        max_length=2000,
+        label=_("Notes for the caretaker"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields["organisation"].queryset = organisations
+            if organisations:
+                self.fields["organisation"].initial = organisations[0].pk
+
+    def clean(self):
+        data = super().clean()
+        day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
+        if day is None or start is None or end is None:
+            return data
+        try:
+            data["start"] = local_instant(day, start)
+        except forms.ValidationError as error:
+            self.add_error("start_time", error)
+        # An end of 00:00 is midnight at the end of the day.
+        end_day = day + dt.timedelta(days=1) if end == dt.time(0) else day
+        try:
+            data["end"] = local_instant(end_day, end)
+        except forms.ValidationError as error:
+            self.add_error("end_time", error)
+        if "start" in data and "end" in data and data["end"] <= data["start"]:
+            self.add_error("end_time", _("The end must be after the start."))
+        return data
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(
+        required=False,
+        max_length=2000,
+        label=_("Note to the organisation"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(required=False, max_length=500, label=_("Reason (optional)"))

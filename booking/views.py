@@ -1,0 +1,298 @@
+"""Web pages for people who book, and for the officers who approve."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from booking import roles, services
+from booking.forms import BookingForm, CancelForm, DecisionForm, RoomSearchForm
+from booking.models import Booking, Organisation, Room, Site
+from booking.selectors import (
+    booking_visible_to,
+    nearest_free_slots,
+    room_availability,
+    rooms_free_between,
+)
+from booking.timeutil import to_local
+
+# Where a service's field error shows on the web form.
+FORM_FIELD = {"start": "start_time", "end": "end_time", "room": None, "status": None}
+
+
+def _booking_link(room: Room, start: dt.datetime, end: dt.datetime) -> str:
+    query = urlencode(
+        {
+            "start": to_local(start).strftime("%Y-%m-%dT%H:%M"),
+            "end": to_local(end).strftime("%Y-%m-%dT%H:%M"),
+        }
+    )
+    return f"{reverse('booking:booking_new', args=[room.pk])}?{query}"
+
+
+def home(request):
+    return redirect("booking:room_finder")
+
+
+def room_finder(request):
+    """Find a room by site, size, facilities and a time to be free."""
+    form = RoomSearchForm(request.GET or None)
+    rooms = (
+        Room.objects.filter(is_active=True)
+        .exclude(site__kind=Site.Kind.LENDING_CENTRE)
+        .select_related("site")
+        .prefetch_related("facilities")
+    )
+    interval = None
+    if form.is_bound:
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["site"]:
+                rooms = rooms.filter(site=data["site"])
+            if data["min_capacity"]:
+                rooms = rooms.filter(capacity__gte=data["min_capacity"])
+            for facility in data["facilities"]:
+                rooms = rooms.filter(facilities=facility)
+            if data.get("free_from") and data.get("free_to"):
+                interval = (data["free_from"], data["free_to"])
+                rooms = rooms_free_between(rooms, *interval)
+        else:
+            rooms = rooms.none()
+    results = [
+        {"room": room, "book_url": _booking_link(room, *interval) if interval else None}
+        for room in rooms
+    ]
+    return render(
+        request,
+        "booking/room_finder.html",
+        {"form": form, "results": results, "interval": interval},
+    )
+
+
+def _monday(value: str | None) -> dt.date:
+    today = timezone.localdate()
+    try:
+        day = dt.date.fromisoformat(value) if value else today
+    except ValueError:
+        day = today
+    if not dt.date(2000, 1, 1) <= day <= dt.date(2100, 1, 1):
+        day = today
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _slots(room: Room, start: dt.datetime, end: dt.datetime, earliest: dt.datetime):
+    """Clickable starting points inside a free interval, one per bookable length."""
+    length = dt.timedelta(minutes=max(60, room.min_booking_minutes))
+    step = dt.timedelta(minutes=room.slot_step_minutes)
+    slot = start
+    while slot < end:
+        if slot >= earliest:
+            slot_end = min(slot + length, end)
+            if slot_end - slot >= dt.timedelta(minutes=room.min_booking_minutes):
+                yield {"start": slot, "end": slot_end, "url": _booking_link(room, slot, slot_end)}
+        slot += max(length, step)
+
+
+def room_week(request, pk: int):
+    """A room's week: opening hours, free slots to click, busy time (anonymous unless yours)."""
+    room = get_object_or_404(
+        Room.objects.select_related("site").prefetch_related("facilities", "opening_hours"),
+        pk=pk,
+        is_active=True,
+    )
+    monday = _monday(request.GET.get("week"))
+    earliest = timezone.now() + dt.timedelta(minutes=room.min_notice_minutes)
+    days = []
+    for day in room_availability(
+        room=room, date_from=monday, date_to=monday + dt.timedelta(days=6), user=request.user
+    ):
+        entries = [
+            {
+                "kind": "free",
+                "start": f["start"],
+                "end": f["end"],
+                "slots": list(_slots(room, f["start"], f["end"], earliest)),
+            }
+            for f in day.free
+        ]
+        entries += [{"kind": "busy", **b} for b in day.busy]
+        entries += [{"kind": "closed", **c} for c in day.closed]
+        entries.sort(key=lambda e: e["start"])
+        days.append({"date": day.date, "open": day.open, "entries": entries})
+    return render(
+        request,
+        "booking/room_week.html",
+        {
+            "room": room,
+            "days": days,
+            "monday": monday,
+            "previous_week": monday - dt.timedelta(days=7),
+            "next_week": monday + dt.timedelta(days=7),
+        },
+    )
+
+
+def _initial_from_query(request) -> dict:
+    initial = {}
+    for key, date_key, time_key in (("start", "date", "start_time"), ("end", None, "end_time")):
+        try:
+            value = dt.datetime.fromisoformat(request.GET.get(key, ""))
+        except ValueError:
+            continue
+        if date_key:
+            initial[date_key] = value.date()
+        initial[time_key] = value.time()
+    return initial
+
+
+@login_required
+def booking_new(request, room_pk: int):
+    """Book a room; a taken time answers with the nearest free times that day."""
+    room = get_object_or_404(Room.objects.select_related("site"), pk=room_pk, is_active=True)
+    organisations = Organisation.objects.filter(memberships__user=request.user).order_by("name")
+    form = BookingForm(
+        request.POST or None, organisations=organisations, initial=_initial_from_query(request)
+    )
+    conflict, alternatives = None, []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            booking = services.booking_create(
+                room=room,
+                organisation=data["organisation"],
+                by=request.user,
+                start=data["start"],
+                end=data["end"],
+                title=data["title"],
+                attendees=data["attendees"],
+                children_and_youth=data["children_and_youth"],
+                public=data["public"],
+                notes=data["notes"],
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(FORM_FIELD.get(field, field), problem)
+        except services.BookingConflict as taken:
+            conflict = taken.bookings
+            alternatives = [
+                {"start": s, "end": e, "url": _booking_link(room, s, e)}
+                for s, e in nearest_free_slots(
+                    room=room,
+                    start=data["start"],
+                    end=data["end"],
+                    user=request.user,
+                    now=timezone.now(),
+                )
+            ]
+        else:
+            return redirect("booking:booking_detail", pk=booking.pk)
+    return render(
+        request,
+        "booking/booking_form.html",
+        {"room": room, "form": form, "conflict": conflict, "alternatives": alternatives},
+        status=409 if conflict else 400 if request.method == "POST" else 200,
+    )
+
+
+def _visible_booking(request, pk: int) -> Booking:
+    return get_object_or_404(booking_visible_to(request.user), pk=pk)
+
+
+@login_required
+def booking_detail(request, pk: int):
+    """One booking, with what happens next (awaiting approval or confirmed)."""
+    booking = _visible_booking(request, pk)
+    return render(
+        request,
+        "booking/booking_detail.html",
+        {
+            "booking": booking,
+            "can_manage": roles.can_manage_booking(request.user, booking),
+            "cancel_form": CancelForm(),
+        },
+    )
+
+
+@login_required
+def my_bookings(request):
+    """The bookings of your organisations and your own private ones."""
+    now = timezone.now()
+    mine = Booking.objects.filter(
+        Q(organisation_id__in=roles.organisation_ids(request.user))
+        | Q(organisation__isnull=True, booked_by=request.user)
+    ).select_related("room__site", "organisation")
+    upcoming = list(mine.filter(end__gte=now).order_by("start")[:200])
+    past = list(mine.filter(end__lt=now).order_by("-start")[:20])
+    return render(
+        request,
+        "booking/my_bookings.html",
+        {"upcoming": upcoming, "past": past, "cancel_form": CancelForm()},
+    )
+
+
+@login_required
+@require_POST
+def booking_cancel(request, pk: int):
+    booking = _visible_booking(request, pk)
+    if not roles.can_manage_booking(request.user, booking):
+        raise PermissionDenied
+    form = CancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.booking_cancel(booking=booking, by=request.user, reason=reason)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The booking is cancelled and the time is free again."))
+    return redirect("booking:my_bookings")
+
+
+def _officer(request):
+    if not roles.is_officer(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def approval_queue(request):
+    """Requests awaiting approval, oldest first."""
+    _officer(request)
+    pending = (
+        Booking.objects.filter(status=Booking.Status.PENDING)
+        .select_related("room__site", "organisation", "booked_by")
+        .order_by("start")
+    )
+    return render(
+        request,
+        "booking/approval_queue.html",
+        {"pending": pending, "decision_form": DecisionForm()},
+    )
+
+
+@login_required
+@require_POST
+def booking_decide(request, pk: int):
+    _officer(request)
+    booking = get_object_or_404(Booking, pk=pk)
+    form = DecisionForm(request.POST)
+    decision = request.POST.get("decision")
+    if not form.is_valid() or decision not in ("approve", "reject"):
+        raise Http404
+    decide = services.booking_approve if decision == "approve" else services.booking_reject
+    try:
+        decide(booking=booking, by=request.user, note=form.cleaned_data["note"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        done = _("Approved: %(title)s.") if decision == "approve" else _("Rejected: %(title)s.")
+        messages.success(request, done % {"title": booking.title})
+    return redirect("booking:approval_queue")
