@@ -1,0 +1,194 @@
+"""The HTTP side of the benchmark, standard library only: keep-alive http.client clients.
+
+Creation runs one client per process, so the clients do not share a GIL with each other
+(they do share the machine's cores with gunicorn and PostgreSQL).
+"""
+
+import http.client
+import json
+import math
+import multiprocessing
+import os
+import resource
+import time
+from collections import Counter
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
+
+
+def machine_cpu() -> dict[str, float]:
+    """CPU seconds of the whole machine so far, from /proc/stat: busy, idle (with iowait)
+    and stolen by the hypervisor."""
+    with open("/proc/stat") as stat:
+        ticks = [int(x) for x in stat.readline().split()[1:9]]
+    idle = ticks[3] + ticks[4]
+    return {
+        "busy": (sum(ticks[:7]) - idle) / TICKS,
+        "idle": idle / TICKS,
+        "stolen": ticks[7] / TICKS,
+    }
+
+
+def process_cpu(pids) -> float:
+    """CPU seconds the processes have used so far (those that are gone count nothing)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICKS
+
+
+def process_tree(pid: int) -> list[int]:
+    """The process and its descendants."""
+    pids, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        try:
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                todo += [int(child) for child in children.read().split()]
+        except FileNotFoundError:
+            continue
+    return pids
+
+
+class Client:
+    """One keep-alive connection; reconnects by itself if the server closes it."""
+
+    def __init__(self, port: int, token: str | None = None):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.headers = {"Accept": "application/json"}
+        if token:
+            self.headers["Authorization"] = f"Token {token}"
+
+    def call(self, method: str, path: str, payload=None) -> tuple[int, bytes, float]:
+        """Send one request; return status, body and seconds until the body was read."""
+        headers = dict(self.headers)
+        body = None
+        if payload is not None:
+            body = json.dumps(payload).encode()
+            headers["Content-Type"] = "application/json"
+        began = time.perf_counter()
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+            data = response.read()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # A keep-alive connection the server dropped between requests: try once more.
+            self.conn.close()
+            began = time.perf_counter()
+            self.conn.request(method, path, body=body, headers=headers)
+            response = self.conn.getresponse()
+            data = response.read()
+        return response.status, data, time.perf_counter() - began
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def wait_until_up(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            status, _, _ = Client(port).call("GET", "/api/v1/sites/")
+            if status == 200:
+                return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the server on port {port} did not answer in {seconds} s")
+        time.sleep(0.2)
+
+
+def measure_gets(port: int, paths: list[str], token: str | None, warmup: int = 20) -> list[float]:
+    """GET each path in turn over one connection; latencies in seconds. Anything but 200 fails."""
+    client = Client(port, token)
+    latencies = []
+    for i, path in enumerate(paths[:warmup] + paths):
+        status, body, seconds = client.call("GET", path)
+        if status != 200:
+            raise RuntimeError(f"GET {path} answered {status}: {body[:300]!r}")
+        if i >= warmup:
+            latencies.append(seconds)
+    client.close()
+    return latencies
+
+
+def _post_bookings(port, token, warmup, payloads, barrier, results) -> None:
+    try:
+        results.put(_client_run(port, token, warmup, payloads, barrier))
+    except Exception as error:
+        barrier.abort()  # do not keep the others waiting for this one
+        results.put(RuntimeError(f"a client failed: {error!r}"))
+        raise
+
+
+def _client_run(port, token, warmup, payloads, barrier) -> tuple:
+    client = Client(port, token)
+    for payload in warmup:
+        client.call("POST", "/api/v1/bookings/", payload)
+    barrier.wait()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    began = time.perf_counter()
+    latencies, statuses, samples = [], Counter(), []
+    for payload in payloads:
+        status, body, seconds = client.call("POST", "/api/v1/bookings/", payload)
+        latencies.append(seconds)
+        statuses[status] += 1
+        if status not in (201, 409) and len(samples) < 3:
+            samples.append(f"{status} {body[:300]!r}")
+    ended = time.perf_counter()
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    client.close()
+    cpu = after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime
+    return began, ended, latencies, dict(statuses), samples, cpu
+
+
+def measure_posts(port: int, plans: list[tuple[str, list, list]], cpu_probe) -> dict:
+    """Run one process per (token, warm-up payloads, payloads) plan, all starting together.
+
+    cpu_probe() returns CPU seconds used so far by name; the result has what was used
+    while the clients ran.
+    """
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(len(plans) + 1)
+    results = ctx.Queue()
+    processes = [
+        ctx.Process(target=_post_bookings, args=(port, *plan, barrier, results)) for plan in plans
+    ]
+    for process in processes:
+        process.start()
+    barrier.wait(timeout=120)
+    cpu_before = cpu_probe()
+    outcomes = [results.get(timeout=600) for _ in processes]
+    cpu_after = cpu_probe()
+    failures = [o for o in outcomes if isinstance(o, Exception)]
+    if failures:
+        raise failures[0]
+    for process in processes:
+        process.join()
+    began = min(o[0] for o in outcomes)
+    wall = max(o[1] for o in outcomes) - began
+    statuses = Counter()
+    for outcome in outcomes:
+        statuses.update(outcome[3])
+    return {
+        "wall": wall,
+        "latencies": [s for o in outcomes for s in o[2]],
+        "statuses": statuses,
+        "samples": [s for o in outcomes for s in o[4]],
+        "cpu": {
+            **{name: cpu_after[name] - cpu_before.get(name, 0.0) for name in cpu_after},
+            "clients": sum(o[5] for o in outcomes),
+        },
+    }
