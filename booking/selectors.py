@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from booking import roles
-from booking.models import Booking, Closure, OpeningHours, Room, Site
+from booking.models import Booking, Closure, OpeningHours, Organisation, Room, Site
 from booking.timeutil import local_midnight, to_local, wall_time
 
 
@@ -174,3 +174,10 @@ def nearest_free_slots(
             slot += step
     candidates.sort(key=lambda c: (abs(c[0] - start), c[0]))
     return sorted(candidates[:count])
+
+
+def organisations_awaiting_verification() -> QuerySet[Organisation]:
+    """Organisations that call themselves voluntary and wait for an officer to verify it."""
+    return Organisation.objects.filter(
+        category=Organisation.Category.VOLUNTARY, voluntary_verified=False
+    ).order_by("created_at", "pk")

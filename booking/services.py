@@ -5,13 +5,14 @@ import random
 import time
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from booking import roles
 from booking.models import Booking, Closure, Membership, OpeningHours, Organisation, Room
+from booking.pricing import quote_price
 from booking.selectors import opening_windows
 from booking.timeutil import to_local
 from config.errors import ConflictError
@@ -130,19 +131,20 @@ DEADLOCK_RETRIES = 3
 
 
 def _save_guarded(booking: Booking, *, exclude_pk=None) -> None:
-    """Check for overlap and save in one transaction; the database has the last word.
+    """Save unless the time is taken; the database has the last word.
 
-    On PostgreSQL the exclusion constraint rejects an overlap that slipped past the
-    check; on SQLite the IMMEDIATE transaction serialises check and insert. Two
-    overlapping inserts that check each other's uncommitted rows can deadlock; the
-    victim tries again and then finds the winner's row.
+    On PostgreSQL the exclusion constraint decides, and the conflicting intervals are
+    read only after it refused. On SQLite the IMMEDIATE transaction serialises a check
+    and the insert. Two overlapping inserts that check each other's uncommitted rows
+    can deadlock in PostgreSQL; the victim tries again and then meets the winner's row.
     """
     for attempt in range(1, DEADLOCK_RETRIES + 1):
         try:
             with transaction.atomic():
-                taken = _conflicts(booking.room, booking.start, booking.end, exclude_pk)
-                if taken:
-                    raise BookingConflict(taken)
+                if connection.vendor != "postgresql":
+                    taken = _conflicts(booking.room, booking.start, booking.end, exclude_pk)
+                    if taken:
+                        raise BookingConflict(taken)
                 booking.save()
             return
         except IntegrityError as error:
@@ -163,7 +165,7 @@ def _save_guarded(booking: Booking, *, exclude_pk=None) -> None:
 
 def _check_organisation(by, organisation: Organisation | None) -> None:
     if organisation is not None and not (
-        roles.is_officer(by) or organisation.pk in roles.organisation_ids(by)
+        organisation.pk in roles.organisation_ids(by) or roles.is_officer(by)
     ):
         raise _fail("organisation", _("You are not a member of this organisation."))
 
@@ -198,6 +200,13 @@ def booking_create(
         public=public,
         notes=notes,
         status=Booking.Status.PENDING if room.requires_approval else Booking.Status.CONFIRMED,
+        **quote_price(
+            room=room,
+            organisation=organisation,
+            start=start,
+            end=end,
+            children_and_youth=children_and_youth,
+        ).snapshot(),
     )
     _save_guarded(booking)
     return booking
@@ -240,6 +249,17 @@ def booking_update(*, booking: Booking, by, now: dt.datetime | None = None, **ch
         )
     if moved and booking.room.requires_approval and not roles.is_officer(by):
         booking.status = Booking.Status.PENDING
+    if moved or "children_and_youth" in changes:
+        quote = quote_price(
+            room=booking.room,
+            organisation=booking.organisation,
+            start=booking.start,
+            end=booking.end,
+            children_and_youth=booking.children_and_youth,
+            exclude_booking_id=booking.pk,
+        )
+        for key, value in quote.snapshot().items():
+            setattr(booking, key, value)
     if moved:
         _save_guarded(booking, exclude_pk=booking.pk)
     else:
@@ -300,6 +320,16 @@ def organisation_create(*, by, **fields) -> Organisation:
     organisation.full_clean()
     organisation.save()
     Membership.objects.create(user=by, organisation=organisation, role=Membership.Role.ADMIN)
+    return organisation
+
+
+def organisation_verify(*, organisation: Organisation, by) -> Organisation:
+    """A booking officer confirms the organisation is voluntary; its next quotes are free
+    where the rules say so (bookings already made keep their price)."""
+    if not roles.is_officer(by):
+        raise PermissionDenied("only booking officers verify organisations")
+    Organisation.objects.filter(pk=organisation.pk).update(voluntary_verified=True)
+    organisation.refresh_from_db()
     return organisation
 
 

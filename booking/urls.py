@@ -14,4 +14,8 @@ urlpatterns = [
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
     path("approvals/", views.approval_queue, name="approval_queue"),
     path("approvals/<int:pk>/", views.booking_decide, name="booking_decide"),
+    path("organisations/awaiting/", views.awaiting_verification, name="awaiting_verification"),
+    path("organisations/<int:pk>/verify/", views.organisation_verify, name="organisation_verify"),
+    path("reports/support/", views.support_report_page, name="support_report"),
+    path("reports/support.csv", views.support_report_download, name="support_report_csv"),
 ]

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,11 +15,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from booking import roles, services
-from booking.forms import BookingForm, CancelForm, DecisionForm, RoomSearchForm
+from booking.forms import (
+    BookingForm,
+    CancelForm,
+    DecisionForm,
+    RoomSearchForm,
+    YearForm,
+    local_instant,
+)
 from booking.models import Booking, Organisation, Room, Site
+from booking.pricing import quote_price
+from booking.reports import support_report, support_report_csv
 from booking.selectors import (
     booking_visible_to,
     nearest_free_slots,
+    organisations_awaiting_verification,
     room_availability,
     rooms_free_between,
 )
@@ -154,6 +164,33 @@ def _initial_from_query(request) -> dict:
     return initial
 
 
+def _form_quote(room, form, organisations):
+    """The price of what the form holds (sent or prefilled), or None if it is incomplete."""
+    if form.is_bound:
+        if not form.is_valid() or "start" not in form.cleaned_data:
+            return None
+        data = form.cleaned_data
+        start, end = data["start"], data.get("end")
+        organisation, children = data.get("organisation"), data.get("children_and_youth")
+    else:
+        initial = form.initial
+        if not {"date", "start_time", "end_time"} <= initial.keys():
+            return None
+        try:
+            start = local_instant(initial["date"], initial["start_time"])
+            end_day = initial["date"] + dt.timedelta(days=initial["end_time"] == dt.time(0))
+            end = local_instant(end_day, initial["end_time"])
+        except ValidationError:
+            return None
+        organisation = next(iter(organisations), None)
+        children = False
+    if end is None or end <= start or end - start > dt.timedelta(days=1):
+        return None
+    return quote_price(
+        room=room, organisation=organisation, start=start, end=end, children_and_youth=children
+    )
+
+
 @login_required
 def booking_new(request, room_pk: int):
     """Book a room; a taken time answers with the nearest free times that day."""
@@ -163,6 +200,7 @@ def booking_new(request, room_pk: int):
         request.POST or None, organisations=organisations, initial=_initial_from_query(request)
     )
     conflict, alternatives = None, []
+    quote = _form_quote(room, form, organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -199,7 +237,13 @@ def booking_new(request, room_pk: int):
     return render(
         request,
         "booking/booking_form.html",
-        {"room": room, "form": form, "conflict": conflict, "alternatives": alternatives},
+        {
+            "room": room,
+            "form": form,
+            "conflict": conflict,
+            "alternatives": alternatives,
+            "quote": quote,
+        },
         status=409 if conflict else 400 if request.method == "POST" else 200,
     )
 
@@ -296,3 +340,55 @@ def booking_decide(request, pk: int):
         done = _("Approved: %(title)s.") if decision == "approve" else _("Rejected: %(title)s.")
         messages.success(request, done % {"title": booking.title})
     return redirect("booking:approval_queue")
+
+
+@login_required
+def awaiting_verification(request):
+    """Organisations that call themselves voluntary, waiting for an officer to verify."""
+    _officer(request)
+    return render(
+        request,
+        "booking/awaiting_verification.html",
+        {"organisations": organisations_awaiting_verification()},
+    )
+
+
+@login_required
+@require_POST
+def organisation_verify(request, pk: int):
+    _officer(request)
+    organisation = get_object_or_404(Organisation, pk=pk)
+    services.organisation_verify(organisation=organisation, by=request.user)
+    messages.success(
+        request, _("%(name)s is verified as a voluntary organisation.") % {"name": organisation}
+    )
+    return redirect("booking:awaiting_verification")
+
+
+def _report_year(request) -> tuple[YearForm, int]:
+    form = YearForm(request.GET or {"year": timezone.localdate().year})
+    year = form.cleaned_data["year"] if form.is_valid() else timezone.localdate().year
+    return form, year
+
+
+@login_required
+def support_report_page(request):
+    """The municipality's support to organisations in a year, and the rooms' use."""
+    _officer(request)
+    form, year = _report_year(request)
+    return render(
+        request,
+        "booking/support_report.html",
+        {"form": form, "report": support_report(year), "year": year},
+    )
+
+
+@login_required
+def support_report_download(request):
+    _officer(request)
+    _form, year = _report_year(request)
+    response = HttpResponse(
+        support_report_csv(support_report(year)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="stotte-{year}.csv"'
+    return response

@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -94,6 +95,13 @@ class BookingSerializer(serializers.ModelSerializer):
     cancelled_at = LocalDateTimeField(read_only=True, allow_null=True)
     created_at = LocalDateTimeField(read_only=True)
     updated_at = LocalDateTimeField(read_only=True)
+    price_rule = serializers.CharField(source="price_rule_name", read_only=True)
+    price_reasons = serializers.SerializerMethodField()
+
+    def get_price_reasons(self, obj) -> list[str]:
+        """In the language of the request: bokmål unless English was asked for."""
+        key = "en" if (get_language() or "nb").startswith("en") else "nb"
+        return [reason[key] for reason in obj.price_reasons]
 
     class Meta:
         model = Booking
@@ -114,6 +122,12 @@ class BookingSerializer(serializers.ModelSerializer):
             "decided_at",
             "cancelled_at",
             "cancel_reason",
+            "full_price",
+            "price",
+            "waived",
+            "price_rule",
+            "price_reasons",
+            "price_lines",
             "created_at",
             "updated_at",
         ]
@@ -207,3 +221,91 @@ class MeSerializer(serializers.Serializer):
     language = serializers.CharField()
     roles = serializers.ListField(child=serializers.CharField())
     organisations = MeOrganisationSerializer(many=True)
+
+
+class QuoteRequestSerializer(serializers.Serializer):
+    MAX_DAYS = 31
+
+    room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.select_related("site"))
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=True
+    )
+    start = LocalDateTimeField()
+    end = LocalDateTimeField()
+    children_and_youth = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, attrs):
+        if attrs["end"] <= attrs["start"]:
+            raise serializers.ValidationError({"end": [_("The end must be after the start.")]})
+        if (attrs["end"] - attrs["start"]).days >= self.MAX_DAYS:
+            raise serializers.ValidationError(
+                {"end": [_("At most %(days)d days at a time.") % {"days": self.MAX_DAYS}]}
+            )
+        return attrs
+
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class PriceLineSerializer(serializers.Serializer):
+    start = LocalDateTimeField()
+    end = LocalDateTimeField()
+    full_price = serializers.DecimalField(source="full", **MONEY)
+    price = serializers.DecimalField(**MONEY)
+    waived = serializers.DecimalField(**MONEY)
+    rule = serializers.CharField(source="rule.name", allow_null=True, default=None)
+    reason = serializers.CharField()
+
+
+class QuoteSerializer(serializers.Serializer):
+    """Money as decimal strings in NOK, never floats."""
+
+    full_price = serializers.DecimalField(**MONEY)
+    price = serializers.DecimalField(**MONEY)
+    waived = serializers.DecimalField(**MONEY)
+    currency = serializers.SerializerMethodField()
+    rule = serializers.CharField(source="rule.name", allow_null=True, default=None)
+    reasons = serializers.SerializerMethodField()
+    lines = PriceLineSerializer(many=True)
+
+    def get_currency(self, obj) -> str:
+        return "NOK"
+
+    def get_reasons(self, obj) -> list[str]:
+        return obj.reasons()
+
+
+class OrganisationSupportSerializer(serializers.Serializer):
+    organisation = serializers.IntegerField(source="organisation_id", allow_null=True)
+    name = serializers.CharField()
+    org_number = serializers.CharField()
+    category = serializers.CharField()
+    bookings = serializers.IntegerField()
+    hours = serializers.DecimalField(**MONEY)
+    full_price = serializers.DecimalField(source="full", **MONEY)
+    paid = serializers.DecimalField(**MONEY)
+    waived = serializers.DecimalField(**MONEY)
+
+
+class RoomUseSerializer(serializers.Serializer):
+    room = serializers.IntegerField(source="room_id")
+    site = serializers.CharField()
+    name = serializers.CharField(source="room")
+    booked_hours = serializers.DecimalField(**MONEY)
+    open_hours = serializers.DecimalField(**MONEY)
+    use_percent = serializers.DecimalField(max_digits=6, decimal_places=1)
+
+
+class SupportReportSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    currency = serializers.SerializerMethodField()
+    organisations = OrganisationSupportSerializer(many=True)
+    total = OrganisationSupportSerializer()
+    rooms = RoomUseSerializer(many=True)
+
+    def get_currency(self, obj) -> str:
+        return "NOK"
+
+
+class YearQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)

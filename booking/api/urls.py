@@ -12,5 +12,7 @@ router.register("organisations", views.OrganisationViewSet, basename="organisati
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
     path("me/", views.MeView.as_view(), name="api-me"),
+    path("quotes/", views.QuoteView.as_view(), name="api-quotes"),
+    path("reports/support/", views.SupportReportView.as_view(), name="api-support-report"),
     *router.urls,
 ]

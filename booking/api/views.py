@@ -25,11 +25,21 @@ from booking.api.serializers import (
     MembershipSerializer,
     MeSerializer,
     OrganisationSerializer,
+    QuoteRequestSerializer,
+    QuoteSerializer,
     RoomSerializer,
     SiteSerializer,
+    SupportReportSerializer,
+    YearQuerySerializer,
 )
 from booking.models import Membership, Organisation, Room, Site
-from booking.selectors import booking_visible_to, room_availability
+from booking.pricing import quote_price
+from booking.reports import support_report
+from booking.selectors import (
+    booking_visible_to,
+    organisations_awaiting_verification,
+    room_availability,
+)
 
 BAD_REQUEST = OpenApiResponse(description="Invalid input; the body names each field.")
 CONFLICT = OpenApiResponse(ConflictSerializer, description="The time is taken.")
@@ -164,8 +174,34 @@ class OrganisationViewSet(
     def get_queryset(self):
         user = self.request.user
         if roles.is_officer(user):
-            return Organisation.objects.all()
+            organisations = Organisation.objects.all()
+            awaiting = self.request.query_params.get("awaiting_verification")
+            if awaiting in ("true", "1"):
+                organisations = organisations_awaiting_verification()
+            return organisations
         return Organisation.objects.filter(pk__in=roles.organisation_ids(user))
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "awaiting_verification",
+                OpenApiTypes.BOOL,
+                description="Officers: voluntary organisations not yet verified.",
+            )
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses={200: OrganisationSerializer})
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        """Booking officers: confirm that the organisation is a voluntary organisation."""
+        organisation = self.get_object()
+        if not roles.is_officer(request.user):
+            raise PermissionDenied()
+        organisation = services.organisation_verify(organisation=organisation, by=request.user)
+        return Response(self.get_serializer(organisation).data)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -227,6 +263,55 @@ class TokenView(ObtainAuthToken):
                     % {"minutes": minutes}
                 ) from None
             raise
+
+
+class QuoteView(APIView):
+    """What a booking would cost, and why. Saves nothing."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        request=QuoteRequestSerializer, responses={200: QuoteSerializer, 400: BAD_REQUEST}
+    )
+    def post(self, request):
+        incoming = QuoteRequestSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        organisation = data.get("organisation")
+        if organisation is not None and not (
+            organisation.pk in roles.organisation_ids(request.user)
+            or roles.is_officer(request.user)
+        ):
+            raise ValidationError(
+                {"organisation": [_("You are not a member of this organisation.")]}
+            )
+        quote = quote_price(
+            room=data["room"],
+            organisation=organisation,
+            start=data["start"],
+            end=data["end"],
+            children_and_youth=data["children_and_youth"],
+        )
+        return Response(QuoteSerializer(quote).data)
+
+
+class SupportReportView(APIView):
+    """Booking officers: the municipality's support in kind per organisation for a year,
+    and each room's booked hours against its open hours."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", OpenApiTypes.INT, required=True)],
+        responses={200: SupportReportSerializer, 400: BAD_REQUEST},
+    )
+    def get(self, request):
+        if not roles.is_officer(request.user):
+            raise PermissionDenied()
+        query = YearQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        report = support_report(query.validated_data["year"])
+        return Response(SupportReportSerializer(report).data)
 
 
 class MeView(APIView):

@@ -2,35 +2,85 @@
 (function () {
   "use strict";
 
-  // The booking form's price line follows the chosen times.
-  function minutes(value) {
-    var parts = (value || "").split(":");
-    return parts.length < 2 ? NaN : Number(parts[0]) * 60 + Number(parts[1]);
+  function localTimes(form) {
+    var day = form.elements.date && form.elements.date.value;
+    var start = form.elements.start_time && form.elements.start_time.value;
+    var end = form.elements.end_time && form.elements.end_time.value;
+    if (!day || !start || !end) return null;
+    var endDay = day;
+    if (end === "00:00") {
+      var next = new Date(day + "T12:00:00Z");
+      next.setUTCDate(next.getUTCDate() + 1);
+      endDay = next.toISOString().slice(0, 10);
+    }
+    // Naive local times: the server reads them as Europe/Oslo.
+    return { start: day + "T" + start, end: endDay + "T" + end };
   }
 
-  function updatePrice(form) {
-    var output = form.querySelector("[data-price-output]");
-    if (!output) return;
-    var hourly = Number(output.getAttribute("data-hourly"));
-    var start = minutes(form.elements.start_time && form.elements.start_time.value);
-    var end = minutes(form.elements.end_time && form.elements.end_time.value);
-    if (end === 0) end = 24 * 60;
-    if (isNaN(start) || isNaN(end) || end <= start) {
-      output.textContent = output.getAttribute("data-empty");
-      return;
-    }
-    var hours = (end - start) / 60;
-    var full = Math.round(hourly * hours * 100) / 100;
-    var text = output.getAttribute("data-template")
-      .replace("{hours}", hours.toLocaleString(document.documentElement.lang))
-      .replace("{price}", full.toLocaleString(document.documentElement.lang));
-    output.textContent = text;
+  function show(box, lines) {
+    box.textContent = "";
+    lines.forEach(function (line, index) {
+      var element = document.createElement(index === 0 ? "p" : "li");
+      if (index === 0) {
+        var strong = document.createElement("strong");
+        strong.textContent = line;
+        element.appendChild(strong);
+        box.appendChild(element);
+        box.appendChild(document.createElement("ul")).className = "quote-lines";
+      } else {
+        box.querySelector("ul").appendChild(element).textContent = line;
+      }
+    });
+  }
+
+  // The booking form's price follows the chosen organisation, times and activity.
+  function updateQuote(form, section) {
+    var times = localTimes(form);
+    if (!times) return;
+    var box = section.querySelector("[data-quote]");
+    var organisation = form.elements.organisation && form.elements.organisation.value;
+    var body = {
+      room: Number(section.getAttribute("data-room")),
+      organisation: organisation ? Number(organisation) : null,
+      start: times.start,
+      end: times.end,
+      children_and_youth: !!(form.elements.children_and_youth && form.elements.children_and_youth.checked)
+    };
+    fetch(section.getAttribute("data-quote-url"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {
+        "Content-Type": "application/json",
+        "X-CSRFToken": form.elements.csrfmiddlewaretoken.value,
+        "Accept-Language": document.documentElement.lang
+      },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      if (!response.ok) throw new Error(response.status);
+      return response.json();
+    }).then(function (quote) {
+      var head = section.getAttribute("data-template")
+        .replace("{price}", quote.price).replace("{full}", quote.full_price)
+        .replace("{waived}", quote.waived);
+      var lines = quote.lines.length > 1
+        ? quote.lines.map(function (line) {
+            return line.start.slice(11, 16) + "–" + line.end.slice(11, 16) + ": " + line.price + " kr. " + line.reason;
+          })
+        : quote.reasons;
+      show(box, [head].concat(lines));
+    }).catch(function () {
+      show(box, [section.getAttribute("data-failed")]);
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("form[data-booking-form]");
-    if (!form) return;
-    form.addEventListener("input", function () { updatePrice(form); });
-    updatePrice(form);
+    var section = form && form.querySelector("[data-quote-url]");
+    if (!section) return;
+    var timer = null;
+    form.addEventListener("change", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { updateQuote(form, section); }, 250);
+    });
   });
 })();

@@ -1,0 +1,296 @@
+"""What a booking costs and why: the first price rule that matches each part of it.
+
+Money is Decimal kroner, rounded to øre, never float. A booking is cut into segments
+where a rule could start or stop applying (local midnight, a rule's time window, the
+end of a fair-use cap), and each segment is priced by the first rule that matches it.
+"""
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import get_language
+
+from booking.models import Booking, Organisation, PriceRule, Room
+from booking.timeutil import to_local, wall_time
+
+ORE = Decimal("0.01")
+HUNDRED = Decimal(100)
+SECONDS_PER_HOUR = Decimal(3600)
+FULL_PRICE_REASON = ("Full leiepris for rommet.", "The room's full rent.")
+CAP_REASON = (
+    "Grensen på %(hours)s gratis timer per uke på dette stedet er nådd; timene over "
+    "grensen prises etter neste regel.",
+    "The limit of %(hours)s free hours a week at this site is reached; the hours beyond "
+    "it are priced by the next rule.",
+)
+
+
+def money(value: Decimal) -> Decimal:
+    return value.quantize(ORE, rounding=ROUND_HALF_UP)
+
+
+def hours_between(start: dt.datetime, end: dt.datetime) -> Decimal:
+    """Real elapsed hours (a DST night lasts 23 or 25 hours), exact to the second."""
+    return Decimal(int((end - start).total_seconds())) / SECONDS_PER_HOUR
+
+
+@dataclass(frozen=True)
+class PriceLine:
+    start: dt.datetime
+    end: dt.datetime
+    rule: PriceRule | None
+    full: Decimal
+    price: Decimal
+    reason_nb: str
+    reason_en: str
+
+    @property
+    def waived(self) -> Decimal:
+        return self.full - self.price
+
+    @property
+    def reason(self) -> str:
+        return self.reason_en if (get_language() or "nb").startswith("en") else self.reason_nb
+
+    def as_json(self) -> dict:
+        """The line as stored in Booking.price_lines (money as exact decimal strings)."""
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "rule": self.rule.pk if self.rule else None,
+            "rule_name": self.rule.name if self.rule else "",
+            "full": str(self.full),
+            "price": str(self.price),
+            "reason_nb": self.reason_nb,
+            "reason_en": self.reason_en,
+        }
+
+
+@dataclass(frozen=True)
+class Quote:
+    lines: tuple[PriceLine, ...]
+    full_price: Decimal = field(init=False)
+    price: Decimal = field(init=False)
+    waived: Decimal = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "full_price", sum((x.full for x in self.lines), Decimal(0)))
+        object.__setattr__(self, "price", sum((x.price for x in self.lines), Decimal(0)))
+        object.__setattr__(self, "waived", self.full_price - self.price)
+
+    @property
+    def rule(self) -> PriceRule | None:
+        """The rule that decided the first part of the booking."""
+        return self.lines[0].rule if self.lines else None
+
+    def snapshot(self) -> dict:
+        """The fields a booking stores so that its price never changes behind its back."""
+        rule = self.rule
+        return {
+            "full_price": self.full_price,
+            "price": self.price,
+            "waived": self.waived,
+            "price_rule": rule,
+            "price_rule_name": rule.name if rule else "",
+            "price_reasons": [
+                {"nb": nb, "en": en}
+                for nb, en in dict.fromkeys((x.reason_nb, x.reason_en) for x in self.lines)
+            ],
+            "price_lines": [line.as_json() for line in self.lines],
+        }
+
+    def reasons(self, language: str | None = None) -> list[str]:
+        english = (language or get_language() or "nb").startswith("en")
+        seen: list[str] = []
+        for line in self.lines:
+            text = line.reason_en if english else line.reason_nb
+            if text not in seen:
+                seen.append(text)
+        return seen
+
+
+def booker_kind(organisation: Organisation | None) -> str:
+    return organisation.category if organisation is not None else PriceRule.PRIVATE
+
+
+def _matches(rule: PriceRule, *, room: Room, organisation, children_and_youth, start, end) -> bool:
+    """Does the rule apply to the whole segment [start, end)? Segments never straddle a
+    local midnight or a rule's window edge, so the start decides the window."""
+    if rule.booker_kinds and booker_kind(organisation) not in rule.booker_kinds:
+        return False
+    if rule.voluntary_verified is not None and (
+        organisation is None or organisation.voluntary_verified != rule.voluntary_verified
+    ):
+        return False
+    if rule.site_kinds and room.site.kind not in rule.site_kinds:
+        return False
+    if rule.room_id is not None and rule.room_id != room.pk:
+        return False
+    if rule.children_and_youth is not None and rule.children_and_youth != children_and_youth:
+        return False
+    local = to_local(start)
+    if rule.valid_from and local.date() < rule.valid_from:
+        return False
+    if rule.valid_until and local.date() > rule.valid_until:
+        return False
+    if rule.weekdays and local.weekday() not in rule.weekdays:
+        return False
+    if rule.time_from is not None or rule.time_to is not None:
+        window_start, window_end = _window(rule, local.date())
+        if not (window_start <= start and end <= window_end):
+            return False
+    return True
+
+
+def _window(rule: PriceRule, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = wall_time(day, rule.time_from or dt.time(0))
+    if rule.time_to is None or rule.time_to == dt.time(0):
+        end = wall_time(day + dt.timedelta(days=1), dt.time(0))
+    else:
+        end = wall_time(day, rule.time_to)
+    return start, end
+
+
+def _cut_points(rules, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
+    points = {start, end}
+    day = to_local(start).date()
+    while True:
+        midnight = wall_time(day + dt.timedelta(days=1), dt.time(0))
+        for rule in rules:
+            if rule.time_from is not None or rule.time_to is not None:
+                points.update(_window(rule, day))
+        if midnight >= end:
+            break
+        points.add(midnight)
+        day += dt.timedelta(days=1)
+    return sorted(p for p in points if start <= p <= end)
+
+
+def _week_start(moment: dt.datetime) -> dt.date:
+    day = to_local(moment).date()
+    return day - dt.timedelta(days=day.weekday())
+
+
+class _CapLedger:
+    """Free hours used under capped rules, per rule and local week, for one organisation
+    at one site: what other bookings used, plus what this quote has used so far."""
+
+    def __init__(self, *, organisation, room: Room, exclude_booking_id):
+        self.organisation = organisation
+        self.room = room
+        self.exclude = exclude_booking_id
+        self.used: dict[tuple[int, dt.date], Decimal] = {}
+
+    def used_hours(self, rule: PriceRule, week: dt.date) -> Decimal:
+        key = (rule.pk, week)
+        if key not in self.used:
+            week_start = wall_time(week, dt.time(0))
+            week_end = wall_time(week + dt.timedelta(days=7), dt.time(0))
+            bookings = Booking.objects.filter(
+                organisation=self.organisation,
+                room__site_id=self.room.site_id,
+                status__in=Booking.ACTIVE_STATUSES,
+                start__lt=week_end,
+                end__gt=week_start,
+            )
+            if self.exclude is not None:
+                bookings = bookings.exclude(pk=self.exclude)
+            seconds = 0
+            for lines in bookings.values_list("price_lines", flat=True):
+                for line in lines:
+                    start = dt.datetime.fromisoformat(line["start"])
+                    if line["rule"] == rule.pk and week_start <= start < week_end:
+                        end = dt.datetime.fromisoformat(line["end"])
+                        seconds += int((end - start).total_seconds())
+            self.used[key] = Decimal(seconds) / SECONDS_PER_HOUR
+        return self.used[key]
+
+    def add(self, rule: PriceRule, week: dt.date, hours: Decimal) -> None:
+        self.used[(rule.pk, week)] = self.used_hours(rule, week) + hours
+
+
+def _price_of(rule: PriceRule | None, full: Decimal, hours: Decimal) -> Decimal:
+    if rule is None:
+        return full
+    if rule.effect == PriceRule.Effect.PERCENT_OFF:
+        return money(full * (HUNDRED - rule.percent_off) / HUNDRED)
+    return min(money(rule.hourly_price * hours), full)
+
+
+def _line(room, rule, start, end, extra_reason=None) -> PriceLine:
+    hours = hours_between(start, end)
+    full = money(room.hourly_price * hours)
+    nb, en = (rule.reason_nb, rule.reason_en) if rule else FULL_PRICE_REASON
+    if extra_reason:
+        nb, en = f"{extra_reason[0]} {nb}", f"{extra_reason[1]} {en}"
+    return PriceLine(start, end, rule, full, _price_of(rule, full, hours), nb, en)
+
+
+def quote_price(
+    *,
+    room: Room,
+    organisation: Organisation | None,
+    start: dt.datetime,
+    end: dt.datetime,
+    children_and_youth: bool = False,
+    exclude_booking_id: int | None = None,
+    rules: list[PriceRule] | None = None,
+) -> Quote:
+    """Price a booking. Saves nothing; booking creation stores exactly this as a snapshot."""
+    if rules is None:
+        rules = list(PriceRule.objects.filter(active=True).order_by("order", "pk"))
+    ledger = _CapLedger(organisation=organisation, room=room, exclude_booking_id=exclude_booking_id)
+    points = _cut_points(rules, start, end)
+    lines: list[PriceLine] = []
+    for seg_start, seg_end in itertools.pairwise(points):
+        if seg_start < seg_end:
+            lines.extend(
+                _price_segment(
+                    rules,
+                    0,
+                    room,
+                    organisation,
+                    children_and_youth,
+                    seg_start,
+                    seg_end,
+                    ledger,
+                    None,
+                )
+            )
+    return Quote(tuple(lines))
+
+
+def _price_segment(rules, first, room, organisation, cy, start, end, ledger, extra):
+    for index in range(first, len(rules)):
+        rule = rules[index]
+        if not _matches(
+            rule, room=room, organisation=organisation, children_and_youth=cy, start=start, end=end
+        ):
+            continue
+        if rule.free_hours_per_week is None:
+            return [_line(room, rule, start, end, extra)]
+        cap_reason = (
+            CAP_REASON[0] % {"hours": rule.free_hours_per_week},
+            CAP_REASON[1] % {"hours": rule.free_hours_per_week},
+        )
+        if organisation is None:
+            continue  # a fair-use cap counts an organisation's hours; private bookers skip it
+        week = _week_start(start)
+        left = Decimal(rule.free_hours_per_week) - ledger.used_hours(rule, week)
+        hours = hours_between(start, end)
+        if left <= 0:
+            return _price_segment(
+                rules, index + 1, room, organisation, cy, start, end, ledger, cap_reason
+            )
+        if left >= hours:
+            ledger.add(rule, week, hours)
+            return [_line(room, rule, start, end, extra)]
+        split = start + dt.timedelta(seconds=int(left * SECONDS_PER_HOUR))
+        ledger.add(rule, week, left)
+        rest = _price_segment(
+            rules, index + 1, room, organisation, cy, split, end, ledger, cap_reason
+        )
+        return [_line(room, rule, start, split, extra), *rest]
+    return [_line(room, None, start, end, extra)]
