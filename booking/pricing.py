@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import get_language
 
 from booking.models import Booking, Organisation, PriceRule, Room
-from booking.timeutil import to_local, wall_time
+from booking.timeutil import UTC, to_local, wall_time
 
 ORE = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -32,8 +32,14 @@ def money(value: Decimal) -> Decimal:
 
 
 def hours_between(start: dt.datetime, end: dt.datetime) -> Decimal:
-    """Real elapsed hours (a DST night lasts 23 or 25 hours), exact to the second."""
-    return Decimal(int((end - start).total_seconds())) / SECONDS_PER_HOUR
+    """Real elapsed hours (a DST night lasts 23 or 25 hours), exact to the second.
+
+    Both ends go to UTC first: Python subtracts two datetimes that share a tzinfo as
+    wall-clock times, which would make 01:00–04:00 on the spring-forward night 3 hours.
+    """
+    return Decimal(int((end.astimezone(UTC) - start.astimezone(UTC)).total_seconds())) / (
+        SECONDS_PER_HOUR
+    )
 
 
 @dataclass(frozen=True)
@@ -239,6 +245,7 @@ def quote_price(
     rules: list[PriceRule] | None = None,
 ) -> Quote:
     """Price a booking. Saves nothing; booking creation stores exactly this as a snapshot."""
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
     if rules is None:
         rules = list(PriceRule.objects.filter(active=True).order_by("order", "pk"))
     ledger = _CapLedger(organisation=organisation, room=room, exclude_booking_id=exclude_booking_id)

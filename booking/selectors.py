@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from booking import roles
 from booking.models import Booking, Closure, OpeningHours, Organisation, Room, Site
-from booking.timeutil import local_midnight, to_local, wall_time
+from booking.timeutil import UTC, local_midnight, to_local, wall_time
 
 
 def opening_windows(
@@ -49,6 +49,7 @@ def rooms_free_between(
     rooms: QuerySet[Room], start: dt.datetime, end: dt.datetime
 ) -> QuerySet[Room]:
     """Rooms open for the whole interval, with no closure and no active booking in it."""
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
     local_start, local_end = to_local(start), to_local(end)
     open_whole = OpeningHours.objects.filter(
         room=OuterRef("pk"), weekday=local_start.weekday(), opens__lte=local_start.time()
@@ -160,6 +161,7 @@ def nearest_free_slots(
     *, room: Room, start: dt.datetime, end: dt.datetime, user, now: dt.datetime, count: int = 3
 ) -> list[tuple[dt.datetime, dt.datetime]]:
     """Free times of the same length in the room that day, nearest the asked start first."""
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
     duration = end - start
     step = dt.timedelta(minutes=room.slot_step_minutes)
     earliest = now + dt.timedelta(minutes=room.min_notice_minutes)

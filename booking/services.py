@@ -14,7 +14,7 @@ from booking import roles
 from booking.models import Booking, Closure, Membership, OpeningHours, Organisation, Room
 from booking.pricing import quote_price
 from booking.selectors import opening_windows
-from booking.timeutil import to_local
+from booking.timeutil import UTC, to_local
 from config.errors import ConflictError
 
 OVERLAP_CONSTRAINT = "booking_no_overlap"
@@ -127,7 +127,7 @@ def _is_deadlock(error: OperationalError) -> bool:
     return getattr(error.__cause__, "sqlstate", None) == "40P01"
 
 
-DEADLOCK_RETRIES = 3
+DEADLOCK_RETRIES = 5
 
 
 def _save_guarded(booking: Booking, *, exclude_pk=None) -> None:
@@ -141,7 +141,9 @@ def _save_guarded(booking: Booking, *, exclude_pk=None) -> None:
     for attempt in range(1, DEADLOCK_RETRIES + 1):
         try:
             with transaction.atomic():
-                if connection.vendor != "postgresql":
+                # PostgreSQL's constraint decides on the first try; a retry looks first, as
+                # the deadlock's winner has often committed by then.
+                if connection.vendor != "postgresql" or attempt > 1:
                     taken = _conflicts(booking.room, booking.start, booking.end, exclude_pk)
                     if taken:
                         raise BookingConflict(taken)
@@ -158,7 +160,12 @@ def _save_guarded(booking: Booking, *, exclude_pk=None) -> None:
         except OperationalError as error:
             if exclude_pk is None:
                 booking.pk = None
-            if not _is_deadlock(error) or attempt == DEADLOCK_RETRIES:
+            if not _is_deadlock(error):
+                raise
+            if attempt == DEADLOCK_RETRIES:
+                taken = _conflicts(booking.room, booking.start, booking.end, exclude_pk)
+                if taken:
+                    raise BookingConflict(taken) from error
                 raise
             time.sleep(random.uniform(0.005, 0.02) * attempt)
 
@@ -186,6 +193,7 @@ def booking_create(
 ) -> Booking:
     """Book a room: every rule of the room, then the overlap guard. Pending if it needs approval."""
     now = now or timezone.now()
+    start, end = start.astimezone(UTC), end.astimezone(UTC)  # real, not wall-clock, lengths
     _check_organisation(by, organisation)
     _check_rules(room=room, start=start, end=end, attendees=attendees, now=now)
     booking = Booking(
@@ -237,6 +245,9 @@ def booking_update(*, booking: Booking, by, now: dt.datetime | None = None, **ch
     moved = any(
         key in changes and changes[key] != getattr(booking, key) for key in ("room", "start", "end")
     )
+    for key in ("start", "end"):
+        if key in changes:
+            changes[key] = changes[key].astimezone(UTC)
     for key, value in changes.items():
         setattr(booking, key, value)
     if moved or "attendees" in changes:

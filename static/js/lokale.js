@@ -17,6 +17,11 @@
     return { start: day + "T" + start, end: endDay + "T" + end };
   }
 
+  function kroner(value) {
+    // Money arrives as a decimal string; only the separator changes, no float is involved.
+    return document.documentElement.lang === "nb" ? String(value).replace(".", ",") : String(value);
+  }
+
   function show(box, lines) {
     box.textContent = "";
     lines.forEach(function (line, index) {
@@ -60,11 +65,11 @@
       return response.json();
     }).then(function (quote) {
       var head = section.getAttribute("data-template")
-        .replace("{price}", quote.price).replace("{full}", quote.full_price)
-        .replace("{waived}", quote.waived);
+        .replace("{price}", kroner(quote.price)).replace("{full}", kroner(quote.full_price))
+        .replace("{waived}", kroner(quote.waived));
       var lines = quote.lines.length > 1
         ? quote.lines.map(function (line) {
-            return line.start.slice(11, 16) + "–" + line.end.slice(11, 16) + ": " + line.price + " kr. " + line.reason;
+            return line.start.slice(11, 16) + "–" + line.end.slice(11, 16) + ": " + kroner(line.price) + " kr. " + line.reason;
           })
         : quote.reasons;
       show(box, [head].concat(lines));

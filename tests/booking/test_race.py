@@ -31,7 +31,11 @@ def _post(url: str, token: str, body: dict, barrier: threading.Barrier) -> tuple
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
+        text = error.read()
+        try:
+            return error.code, json.loads(text)
+        except ValueError:
+            return error.code, {"unparsed": text.decode(errors="replace")[-2000:]}
 
 
 def _race(live_server, people, *, hold_inserts=False) -> list[tuple[int, dict]]:
@@ -101,13 +105,13 @@ def _assert_one_winner(results):
     assert Booking.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_creates_one_wins(live_server, people):
     _assert_one_winner(_race(live_server, people))
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_exclusion_constraint_stops_what_the_check_let_through(live_server, people):
     if connection.vendor != "postgresql":
         pytest.skip("the exclusion constraint is PostgreSQL's")
@@ -116,7 +120,7 @@ def test_exclusion_constraint_stops_what_the_check_let_through(live_server, peop
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_without_the_constraint_the_same_race_double_books(live_server, people):
     """The guard switched off: the check alone lets overlapping bookings in."""
     if connection.vendor != "postgresql":

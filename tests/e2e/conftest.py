@@ -1,5 +1,6 @@
 """Browser tests: Debian's Chromium driven by Playwright against the live test server."""
 
+import importlib
 import os
 from pathlib import Path
 
@@ -23,6 +24,19 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "secret-pass-123"
+
+
+@pytest.fixture(autouse=True)
+def default_price_rules(transactional_db):
+    """Put back the price list of migration 0004 that the flush between tests removes.
+
+    serialized_rollback cannot: once Playwright's event loop runs in this thread, Django
+    hands out context-local connections that lack the serialized test data.
+    """
+    from django.apps import apps
+
+    migration = importlib.import_module("booking.migrations.0004_default_price_rules")
+    migration.install(apps, None)
 
 
 @pytest.fixture(scope="session")

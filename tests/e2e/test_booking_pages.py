@@ -8,7 +8,7 @@ from booking import services
 from booking.models import Booking
 from tests.conftest import next_weekday_at
 from tests.e2e.conftest import log_in, visit
-from tests.factories import RoomFactory
+from tests.factories import MembershipFactory, OrganisationFactory, RoomFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -96,6 +96,42 @@ def test_officer_approves_a_pending_booking(town, page):
     assert booking.status == "confirmed"
     assert booking.decision_note == "Husk å rydde salen"
     assert booking.decided_by == town.olga
+
+
+def test_officer_verifies_an_organisation_and_reads_the_support_report(town, page):
+    waiting = OrganisationFactory(name="Ås Turlag", voluntary_verified=False)
+    log_in(page, "olga")
+    page.goto("/organisations/awaiting/")
+    visit(page, "awaiting-verification")
+    page.locator(".card", has_text="Ås Turlag").locator("button").click()
+    page.wait_for_url("**/organisations/awaiting/")
+    waiting.refresh_from_db()
+    assert waiting.voluntary_verified
+    page.goto(f"/reports/support/?year={next_weekday_at(1, 0).year}")
+    visit(page, "support-report")
+    with page.expect_download() as download:
+        page.locator("a[download]").click()
+    assert download.value.suggested_filename.endswith(".csv")
+
+
+def test_the_price_follows_the_chosen_organisation_live(town, page):
+    dina = UserFactory(username="dina")
+    shop = OrganisationFactory(name="Dinas Butikk AS", category="commercial")
+    MembershipFactory(user=dina, organisation=shop)
+    MembershipFactory(user=dina, organisation=town.org_a)
+    start = next_weekday_at(4, 18)
+    log_in(page, "dina")
+    page.goto(
+        f"/rooms/{town.room.pk}/book/?start={start:%Y-%m-%dT%H:%M}"
+        f"&end={start + dt.timedelta(hours=2):%Y-%m-%dT%H:%M}"
+    )
+    quote = page.locator("[data-quote]")
+    assert "1000,00" in quote.inner_text()  # the shop comes first: full rent, 2 × 500
+    page.select_option("#id_organisation", str(town.org_a.pk))
+    page.wait_for_function(
+        "() => document.querySelector('[data-quote]').innerText.includes('frivillige')"
+    )
+    assert quote.inner_text().split(":")[1].strip().startswith("0,00 kr")
 
 
 def test_two_members_racing_for_one_slot_see_one_success_and_one_conflict(town, new_page):
