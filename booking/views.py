@@ -99,6 +99,10 @@ def _monday(value: str | None) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+def _span(start: dt.datetime, end: dt.datetime) -> str:
+    return f"{to_local(start):%H:%M}–{to_local(end):%H:%M}"
+
+
 def _slots(room: Room, start: dt.datetime, end: dt.datetime, earliest: dt.datetime):
     """Clickable starting points inside a free interval, one per bookable length."""
     length = dt.timedelta(minutes=max(60, room.min_booking_minutes))
@@ -108,7 +112,12 @@ def _slots(room: Room, start: dt.datetime, end: dt.datetime, earliest: dt.dateti
         if slot >= earliest:
             slot_end = min(slot + length, end)
             if slot_end - slot >= dt.timedelta(minutes=room.min_booking_minutes):
-                yield {"start": slot, "end": slot_end, "url": _booking_link(room, slot, slot_end)}
+                yield {
+                    "start": slot,
+                    "time": f"{to_local(slot):%H:%M}",
+                    "label": _span(slot, slot_end),
+                    "url": _booking_link(room, slot, slot_end),
+                }
         slot += max(length, step)
 
 
@@ -121,23 +130,35 @@ def room_week(request, pk: int):
     )
     monday = _monday(request.GET.get("week"))
     earliest = timezone.now() + dt.timedelta(minutes=room.min_notice_minutes)
+    min_length = dt.timedelta(minutes=room.min_booking_minutes)
     days = []
     for day in room_availability(
         room=room, date_from=monday, date_to=monday + dt.timedelta(days=6), user=request.user
     ):
+        # Times are formatted here, once, rather than by template filters per entry: a
+        # busy week has hundreds of entries. Gaps too short to book are left out.
         entries = [
             {
                 "kind": "free",
                 "start": f["start"],
-                "end": f["end"],
+                "time": _span(f["start"], f["end"]),
                 "slots": list(_slots(room, f["start"], f["end"], earliest)),
             }
             for f in day.free
+            if f["end"] - f["start"] >= min_length
         ]
-        entries += [{"kind": "busy", **b} for b in day.busy]
-        entries += [{"kind": "closed", **c} for c in day.closed]
+        entries += [{"kind": "busy", "time": _span(b["start"], b["end"]), **b} for b in day.busy]
+        entries += [
+            {"kind": "closed", "time": _span(c["start"], c["end"]), **c} for c in day.closed
+        ]
         entries.sort(key=lambda e: e["start"])
-        days.append({"date": day.date, "open": day.open, "entries": entries})
+        days.append(
+            {
+                "date": day.date,
+                "open": ", ".join(_span(w["start"], w["end"]) for w in day.open),
+                "entries": entries,
+            }
+        )
     return render(
         request,
         "booking/room_week.html",
