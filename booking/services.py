@@ -128,19 +128,33 @@ def _is_deadlock(error: OperationalError) -> bool:
 
 
 DEADLOCK_RETRIES = 5
+ROOM_LOCK_NAMESPACE = 0x4C4F  # "LO": pg_advisory_xact_lock(namespace, room id)
+
+
+def _queue_for_room(room_id: int) -> None:
+    """Writers to one room take turns until their transaction ends.
+
+    Not the guard: the exclusion constraint is. Without this, many simultaneous inserts
+    into one room check each other's uncommitted rows and deadlock in a storm, and the
+    victims' retries collide again; with it they queue and each meets the constraint.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ROOM_LOCK_NAMESPACE, room_id])
 
 
 def _save_guarded(booking: Booking, *, exclude_pk=None) -> None:
     """Save unless the time is taken; the database has the last word.
 
     On PostgreSQL the exclusion constraint decides, and the conflicting intervals are
-    read only after it refused. On SQLite the IMMEDIATE transaction serialises a check
-    and the insert. Two overlapping inserts that check each other's uncommitted rows
-    can deadlock in PostgreSQL; the victim tries again and then meets the winner's row.
+    read only after it refused; writers to one room queue on an advisory lock so that
+    they do not deadlock on each other's uncommitted rows (should one still happen, the
+    victim tries again). On SQLite the IMMEDIATE transaction serialises check and insert.
     """
     for attempt in range(1, DEADLOCK_RETRIES + 1):
         try:
             with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    _queue_for_room(booking.room_id)
                 # PostgreSQL's constraint decides on the first try; a retry looks first, as
                 # the deadlock's winner has often committed by then.
                 if connection.vendor != "postgresql" or attempt > 1:

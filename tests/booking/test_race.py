@@ -65,10 +65,10 @@ def _race(live_server, people, *, hold_inserts=False) -> list[tuple[int, dict]]:
 
 
 def _hold_inserts_until_all_checked():
-    """Let every request pass its overlap check before any may insert.
+    """Hold every request at its insert until all of them are there.
 
-    SHARE ROW EXCLUSIVE blocks INSERT but not SELECT, so each request reads a free
-    room, then queues on the lock; when it lifts, only the database can stop them.
+    SHARE ROW EXCLUSIVE blocks INSERT but not SELECT: whatever a request has read, it
+    read a free room; when the lock lifts, only the database can stop the inserts.
     """
     import psycopg
 
@@ -80,9 +80,11 @@ def _hold_inserts_until_all_checked():
         deadline = time.monotonic() + 30
         waiting = 0
         while time.monotonic() < deadline:
+            # One waits for the table, the others queue behind it for the room (the
+            # advisory lock that keeps writers to one room from deadlocking).
             cursor.execute(
-                "SELECT count(*) FROM pg_locks WHERE NOT granted "
-                "AND relation = 'booking_booking'::regclass"
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND database = "
+                "(SELECT oid FROM pg_database WHERE datname = current_database())"
             )
             waiting = cursor.fetchone()[0]
             if waiting == CLIENTS:
