@@ -85,53 +85,44 @@ class AvailabilityQuerySerializer(serializers.Serializer):
         return attrs
 
 
-class BookingSerializer(serializers.ModelSerializer):
-    """A booking as its organisation, a private booker, a caretaker or an officer sees it."""
+class BookingSerializer(serializers.Serializer):
+    """A booking as its organisation, a private booker, a caretaker or an officer sees it.
 
-    start = LocalDateTimeField()
-    end = LocalDateTimeField()
+    A plain Serializer (not a ModelSerializer, which rebuilds its fields from the model
+    for every instance): it is the body of every 201 and of every list row.
+    """
+
+    id = serializers.IntegerField(read_only=True)
+    room = serializers.IntegerField(source="room_id", read_only=True)
+    organisation = serializers.IntegerField(
+        source="organisation_id", read_only=True, allow_null=True
+    )
     booked_by = serializers.CharField(source="booked_by.username", read_only=True)
+    start = LocalDateTimeField(read_only=True)
+    end = LocalDateTimeField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    attendees = serializers.IntegerField(read_only=True)
+    children_and_youth = serializers.BooleanField(read_only=True)
+    public = serializers.BooleanField(read_only=True)
+    notes = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=Booking.Status.choices, read_only=True)
+    decision_note = serializers.CharField(read_only=True)
     decided_at = LocalDateTimeField(read_only=True, allow_null=True)
     cancelled_at = LocalDateTimeField(read_only=True, allow_null=True)
-    created_at = LocalDateTimeField(read_only=True)
-    updated_at = LocalDateTimeField(read_only=True)
+    cancel_reason = serializers.CharField(read_only=True)
+    full_price = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    price = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    waived = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     price_rule = serializers.CharField(source="price_rule_name", read_only=True)
     price_reasons = serializers.SerializerMethodField()
+    price_lines = serializers.JSONField(read_only=True)
+    created_at = LocalDateTimeField(read_only=True)
+    updated_at = LocalDateTimeField(read_only=True)
 
     def get_price_reasons(self, obj) -> list[str]:
         """In the language of the request: bokmål unless English was asked for."""
         key = "en" if (get_language() or "nb").startswith("en") else "nb"
         return [reason[key] for reason in obj.price_reasons]
-
-    class Meta:
-        model = Booking
-        fields = [
-            "id",
-            "room",
-            "organisation",
-            "booked_by",
-            "start",
-            "end",
-            "title",
-            "attendees",
-            "children_and_youth",
-            "public",
-            "notes",
-            "status",
-            "decision_note",
-            "decided_at",
-            "cancelled_at",
-            "cancel_reason",
-            "full_price",
-            "price",
-            "waived",
-            "price_rule",
-            "price_reasons",
-            "price_lines",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = fields
 
 
 class BookingWriteSerializer(serializers.Serializer):
