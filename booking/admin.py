@@ -2,8 +2,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from booking import services
+from booking import closures, roles, services
 from booking.models import (
     Booking,
     Closure,
@@ -59,10 +60,60 @@ class FacilityAdmin(admin.ModelAdmin):
     list_display = ["slug", "name_nb", "name_en"]
 
 
+class ClosureForm(forms.ModelForm):
+    class Meta:
+        model = Closure
+        fields = ["site", "room", "start", "end", "reason"]
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            closures.closure_validate(
+                site=data.get("site"),
+                room=data.get("room"),
+                start=data.get("start"),
+                end=data.get("end"),
+                reason=data.get("reason"),
+            )
+        return data
+
+
 @admin.register(Closure)
 class ClosureAdmin(admin.ModelAdmin):
+    """A new closure cancels the bookings it hits (closures.closure_create); changing one
+    later only saves it."""
+
+    form = ClosureForm
     list_display = ["reason", "site", "room", "start", "end"]
     list_filter = ["site"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and roles.is_officer(request.user)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        closure, cancelled = closures.closure_create(
+            site=obj.site,
+            room=obj.room,
+            start=obj.start,
+            end=obj.end,
+            reason=obj.reason,
+            by=request.user,
+        )
+        obj.pk = closure.pk
+        obj._state.adding = False
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d booking was cancelled.",
+                "%(count)d bookings were cancelled.",
+                len(cancelled),
+            )
+            % {"count": len(cancelled)},
+            messages.WARNING if cancelled else messages.INFO,
+        )
 
 
 @admin.register(Booking)

@@ -383,6 +383,42 @@ class PriceRule(models.Model):
             raise ValidationError(errors)
 
 
+class BookingSeries(models.Model):
+    """A weekly booking for a season: the same local wall-clock time on one or more
+    weekdays from a date until a date. Its occurrences are ordinary bookings, so every
+    rule and the no-overlap constraint hold for each."""
+
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="series")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="series"
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="booking_series"
+    )
+    weekdays = models.JSONField(
+        _("weekdays"), validators=[ChoiceListValidator(list(range(7)), "weekdays (0 = Monday)")]
+    )
+    start_time = models.TimeField(_("from (local time)"))
+    end_time = models.TimeField(_("until (local time)"), help_text=_("00:00 means midnight."))
+    first_date = models.DateField(_("first date"))
+    until = models.DateField(_("last date"))
+    title = models.CharField(_("title"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["first_date", "id"]
+        verbose_name = _("weekly series")
+        verbose_name_plural = _("weekly series")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__gte=F("first_date")), name="series_until_after_first"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.first_date}–{self.until})"
+
+
 class Booking(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("awaiting approval")
@@ -448,6 +484,14 @@ class Booking(models.Model):
     # One entry per part priced by one rule (e.g. free until 22:00, paid after):
     # {start, end, rule, rule_name, full, price, reason_nb, reason_en}, money as strings.
     price_lines = models.JSONField(_("price lines"), default=list, blank=True)
+    series = models.ForeignKey(
+        BookingSeries,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        help_text=_("The weekly series this booking is an occurrence of."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

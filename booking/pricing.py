@@ -179,9 +179,10 @@ def _week_start(moment: dt.datetime) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-class _CapLedger:
+class CapLedger:
     """Free hours used under capped rules, per rule and local week, for one organisation
-    at one site: what other bookings used, plus what this quote has used so far."""
+    at one site: what other bookings used, plus what this quote (or the earlier
+    occurrences of a series sharing the ledger) used so far."""
 
     def __init__(self, *, organisation, room: Room, exclude_booking_id):
         self.organisation = organisation
@@ -243,12 +244,16 @@ def quote_price(
     children_and_youth: bool = False,
     exclude_booking_id: int | None = None,
     rules: list[PriceRule] | None = None,
+    ledger: "CapLedger | None" = None,
 ) -> Quote:
     """Price a booking. Saves nothing; booking creation stores exactly this as a snapshot."""
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     if rules is None:
         rules = list(PriceRule.objects.filter(active=True).order_by("order", "pk"))
-    ledger = _CapLedger(organisation=organisation, room=room, exclude_booking_id=exclude_booking_id)
+    if ledger is None:
+        ledger = CapLedger(
+            organisation=organisation, room=room, exclude_booking_id=exclude_booking_id
+        )
     points = _cut_points(rules, start, end)
     lines: list[PriceLine] = []
     for seg_start, seg_end in itertools.pairwise(points):

@@ -36,6 +36,9 @@ def _fail(field: str, message: str) -> ValidationError:
     return ValidationError({field: [message]})
 
 
+CLOSED, OUTSIDE_HOURS = "closed", "outside_hours"
+
+
 def _check_rules(
     *,
     room: Room,
@@ -43,8 +46,15 @@ def _check_rules(
     end: dt.datetime,
     attendees: int,
     now: dt.datetime,
+    hours: list[OpeningHours] | None = None,
+    closures: list[Closure] | None = None,
 ) -> None:
-    """Raise ValidationError naming the field if the booking breaks one of the room's rules."""
+    """Raise ValidationError naming the field if the booking breaks one of the room's rules.
+
+    ``hours`` may be given already fetched (a series checks many occurrences against one
+    read). Closures are checked here only when given; otherwise the caller checks them
+    with the room's queue held (``_save_guarded``), where no closure can slip in between.
+    """
     if not room.is_active:
         raise _fail("room", _("This room cannot be booked."))
     if start >= end:
@@ -90,20 +100,38 @@ def _check_rules(
             _("The room has room for at most %(capacity)d people.") % {"capacity": room.capacity},
         )
     day = to_local(start).date()
-    if not any(
-        opens <= start and end <= closes
-        for opens, closes in opening_windows(room.opening_hours.all(), day)
-    ):
-        raise _fail("start", _("The room is not open for the whole of this time."))
-    closure = (
-        Closure.objects.filter(Q(room=room) | Q(site_id=room.site_id), start__lt=end, end__gt=start)
-        .only("reason")
-        .first()
-    )
-    if closure is not None:
-        raise _fail(
-            "start", _("The room is closed at this time: %(reason)s") % {"reason": closure.reason}
+    if hours is None:
+        hours = room.opening_hours.all()
+    if not any(opens <= start and end <= closes for opens, closes in opening_windows(hours, day)):
+        raise ValidationError(
+            {
+                "start": [
+                    ValidationError(
+                        _("The room is not open for the whole of this time."), code=OUTSIDE_HOURS
+                    )
+                ]
+            }
         )
+    if closures is not None:
+        _check_closed(room, start, end, closures)
+
+
+def _check_closed(room: Room, start, end, closures: list[Closure] | None = None) -> None:
+    """Refuse a time inside a closure of the room or its site. Writers call this with
+    the room's queue held, so a closure saved a moment earlier is seen."""
+    if closures is None:
+        closure = (
+            Closure.objects.filter(
+                Q(room=room) | Q(site_id=room.site_id), start__lt=end, end__gt=start
+            )
+            .only("reason")
+            .first()
+        )
+    else:
+        closure = next((c for c in closures if c.start < end and c.end > start), None)
+    if closure is not None:
+        message = _("The room is closed at this time: %(reason)s") % {"reason": closure.reason}
+        raise ValidationError({"start": [ValidationError(message, code=CLOSED)]})
 
 
 def _conflicts(room: Room, start: dt.datetime, end: dt.datetime, exclude_pk=None) -> list[Booking]:
@@ -155,6 +183,7 @@ def _save_guarded(booking: Booking, *, exclude_pk=None) -> None:
             with transaction.atomic():
                 if connection.vendor == "postgresql":
                     _queue_for_room(booking.room_id)
+                _check_closed(booking.room, booking.start, booking.end)
                 # PostgreSQL's constraint decides on the first try; a retry looks first, as
                 # the deadlock's winner has often committed by then.
                 if connection.vendor != "postgresql" or attempt > 1:

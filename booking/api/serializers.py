@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.contrib.auth import get_user_model
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +8,7 @@ from rest_framework import serializers
 
 from booking.api.fields import BoundedDateField, LocalDateTimeField, StrictCharField
 from booking.models import Booking, Facility, Membership, Organisation, Room, Site
+from booking.timeutil import to_local
 
 
 class SiteSerializer(serializers.ModelSerializer):
@@ -148,6 +151,98 @@ class BookingWriteSerializer(serializers.Serializer):
         return attrs
 
 
+class RecurrenceSerializer(serializers.Serializer):
+    weekdays = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=6),
+        min_length=1,
+        max_length=7,
+        help_text="0 = Monday … 6 = Sunday.",
+    )
+    until = BoundedDateField(help_text="The last date (inclusive), local.")
+
+    def validate_weekdays(self, value):
+        if len(set(value)) != len(value):
+            raise serializers.ValidationError(_("Give each weekday once."))
+        return value
+
+
+class BookingCreateSerializer(BookingWriteSerializer):
+    """One booking, or with ``recurrence`` a weekly series whose first occurrence is
+    ``start``–``end`` (the local times repeat every chosen weekday until ``until``)."""
+
+    recurrence = RecurrenceSerializer(required=False)
+    preview = serializers.BooleanField(
+        required=False, default=False, help_text="Series only: list the weeks, book nothing."
+    )
+    on_conflict = serializers.ChoiceField(
+        choices=["fail", "skip"],
+        required=False,
+        default="fail",
+        help_text="Series only: book nothing unless all weeks are free, or skip the taken.",
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if attrs.get("preview") and not attrs.get("recurrence"):
+            raise serializers.ValidationError(
+                {"preview": [_("Preview is for a weekly series; use /quotes/ for one booking.")]}
+            )
+        recurrence = attrs.get("recurrence")
+        if recurrence:
+            start, end = to_local(attrs["start"]), to_local(attrs["end"])
+            same_day = end.date() == start.date()
+            to_midnight = end.time() == dt.time(0) and end.date() == start.date() + dt.timedelta(1)
+            if not (same_day or to_midnight):
+                raise serializers.ValidationError(
+                    {"end": [_("A weekly booking starts and ends on the same day.")]}
+                )
+            if recurrence["until"] < start.date():
+                raise serializers.ValidationError(
+                    {"recurrence": {"until": [_("Must not be before the first date.")]}}
+                )
+        return attrs
+
+
+class OccurrenceSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    start = LocalDateTimeField(allow_null=True)
+    end = LocalDateTimeField(allow_null=True)
+    state = serializers.ChoiceField(choices=["free", "taken", "closed", "outside_hours", "invalid"])
+    reason = serializers.CharField()
+    conflicts = serializers.SerializerMethodField()
+    price = serializers.DecimalField(
+        source="quote.price", max_digits=12, decimal_places=2, allow_null=True, default=None
+    )
+    full_price = serializers.DecimalField(
+        source="quote.full_price", max_digits=12, decimal_places=2, allow_null=True, default=None
+    )
+
+    @extend_schema_field(IntervalSerializer(many=True))
+    def get_conflicts(self, obj):
+        return [
+            {"start": to_local(s).isoformat(), "end": to_local(e).isoformat()}
+            for s, e in obj.conflicts
+        ]
+
+
+class SeriesPlanSerializer(serializers.Serializer):
+    occurrences = OccurrenceSerializer(many=True)
+    free = serializers.SerializerMethodField()
+    total_price = serializers.DecimalField(max_digits=14, decimal_places=2)
+    total_full_price = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+    def get_free(self, obj) -> int:
+        return len(obj.free)
+
+
+class SeriesCreatedSerializer(serializers.Serializer):
+    series = serializers.IntegerField()
+    booked = BookingSerializer(many=True)
+    skipped = OccurrenceSerializer(many=True)
+    total_price = serializers.DecimalField(max_digits=14, decimal_places=2)
+    total_full_price = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
 class BookingUpdateSerializer(BookingWriteSerializer):
     """A change: any of the fields above but the organisation, which stays."""
 
@@ -155,7 +250,17 @@ class BookingUpdateSerializer(BookingWriteSerializer):
 
 
 class DecisionSerializer(serializers.Serializer):
+    scope = serializers.ChoiceField(
+        choices=["booking", "series"],
+        required=False,
+        default="booking",
+        help_text="series: every occurrence of the booking's weekly series awaiting approval.",
+    )
     note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class CancelledCountSerializer(serializers.Serializer):
+    cancelled = serializers.IntegerField()
 
 
 class CancelSerializer(serializers.Serializer):

@@ -1,7 +1,12 @@
 from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
@@ -15,9 +20,10 @@ from booking import roles, services
 from booking.api.filters import BookingFilterSet, RoomFilterSet
 from booking.api.serializers import (
     AvailabilityQuerySerializer,
+    BookingCreateSerializer,
     BookingSerializer,
     BookingUpdateSerializer,
-    BookingWriteSerializer,
+    CancelledCountSerializer,
     CancelSerializer,
     ConflictSerializer,
     DayAvailabilitySerializer,
@@ -28,6 +34,8 @@ from booking.api.serializers import (
     QuoteRequestSerializer,
     QuoteSerializer,
     RoomSerializer,
+    SeriesCreatedSerializer,
+    SeriesPlanSerializer,
     SiteSerializer,
     SupportReportSerializer,
     YearQuerySerializer,
@@ -40,6 +48,8 @@ from booking.selectors import (
     organisations_awaiting_verification,
     room_availability,
 )
+from booking.series import series_cancel_from, series_create, series_decide, series_plan
+from booking.timeutil import to_local
 
 BAD_REQUEST = OpenApiResponse(description="Invalid input; the body names each field.")
 CONFLICT = OpenApiResponse(ConflictSerializer, description="The time is taken.")
@@ -104,14 +114,72 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return booking
 
     @extend_schema(
-        request=BookingWriteSerializer,
-        responses={201: BookingSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        request=BookingCreateSerializer,
+        responses={
+            201: PolymorphicProxySerializer(
+                component_name="BookingOrSeries",
+                serializers=[BookingSerializer, SeriesCreatedSerializer],
+                resource_type_field_name=None,
+            ),
+            200: OpenApiResponse(SeriesPlanSerializer, description="A series preview."),
+            400: BAD_REQUEST,
+            409: CONFLICT,
+        },
     )
     def create(self, request):
-        incoming = BookingWriteSerializer(data=request.data)
+        """Book once, or weekly for a season with ``recurrence`` (``preview`` first)."""
+        incoming = BookingCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        booking = services.booking_create(by=request.user, **incoming.validated_data)
-        return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+        data = dict(incoming.validated_data)
+        recurrence = data.pop("recurrence", None)
+        preview = data.pop("preview")
+        on_conflict = data.pop("on_conflict")
+        if recurrence is None:
+            booking = services.booking_create(by=request.user, **data)
+            return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+        start, end = to_local(data["start"]), to_local(data["end"])
+        season = {
+            "room": data["room"],
+            "organisation": data.get("organisation"),
+            "weekdays": recurrence["weekdays"],
+            "start_time": start.time(),
+            "end_time": end.time(),
+            "first": start.date(),
+            "until": recurrence["until"],
+            "attendees": data["attendees"],
+            "children_and_youth": data["children_and_youth"],
+        }
+        if preview:
+            services._check_organisation(request.user, season["organisation"])
+            return Response(SeriesPlanSerializer(series_plan(**season)).data)
+        series, bookings, plan = series_create(
+            by=request.user,
+            title=data["title"],
+            public=data["public"],
+            notes=data["notes"],
+            on_conflict=on_conflict,
+            **season,
+        )
+        body = {
+            "series": series.pk,
+            "booked": bookings,
+            "skipped": plan.not_free,
+            "total_price": plan.total_price,
+            "total_full_price": plan.total_full_price,
+        }
+        return Response(SeriesCreatedSerializer(body).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CancelSerializer, responses={200: CancelledCountSerializer})
+    @action(detail=True, methods=["post"], url_path="cancel-following")
+    def cancel_following(self, request, pk=None):
+        """Cancel this occurrence of a weekly series and every later one."""
+        booking = self._managed()
+        incoming = CancelSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        count = series_cancel_from(
+            booking=booking, by=request.user, reason=incoming.validated_data["reason"]
+        )
+        return Response({"cancelled": count})
 
     @extend_schema(
         request=BookingUpdateSerializer,
@@ -143,7 +211,19 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             raise PermissionDenied()
         incoming = DecisionSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        booking = decide(booking=booking, by=request.user, note=incoming.validated_data["note"])
+        note = incoming.validated_data["note"]
+        if incoming.validated_data["scope"] == "series":
+            if booking.series_id is None:
+                raise ValidationError({"scope": [_("This booking is not part of a series.")]})
+            series_decide(
+                series=booking.series,
+                by=request.user,
+                approve=decide is services.booking_approve,
+                note=note,
+            )
+            booking.refresh_from_db()
+        else:
+            booking = decide(booking=booking, by=request.user, note=note)
         return Response(BookingSerializer(booking).data)
 
     @extend_schema(request=DecisionSerializer, responses={200: BookingSerializer, 400: BAD_REQUEST})
