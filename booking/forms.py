@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from booking.api.fields import ERRORS
-from booking.models import Facility, Organisation, Site
+from booking.models import Facility, OpeningHours, Organisation, Site
 from booking.timeutil import UTC, AmbiguousTimeError, NonExistentTimeError, localize
 
 
@@ -103,6 +103,21 @@ class BookingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    repeat_until = forms.DateField(
+        required=False,
+        label=_("Repeat weekly until"),
+        help_text=_("Leave empty for one booking. You see every week before anything is booked."),
+        widget=DateInput(),
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        choices=OpeningHours.Weekday.choices,
+        coerce=int,
+        required=False,
+        label=_("On these weekdays"),
+        help_text=_("None ticked: the weekday of the date above."),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         if organisations is not None:
@@ -127,6 +142,10 @@ class BookingForm(forms.Form):
             self.add_error("end_time", error)
         if "start" in data and "end" in data and data["end"] <= data["start"]:
             self.add_error("end_time", _("The end must be after the start."))
+        if data.get("repeat_until"):
+            if data["repeat_until"] < day:
+                self.add_error("repeat_until", _("Must not be before the date."))
+            data["weekdays"] = data.get("weekdays") or [day.weekday()]
         return data
 
 

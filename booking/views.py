@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from booking import roles, services
@@ -33,10 +34,21 @@ from booking.selectors import (
     room_availability,
     rooms_free_between,
 )
+from booking.series import SeriesConflict, series_create, series_plan
 from booking.timeutil import to_local
 
 # Where a service's field error shows on the web form.
 FORM_FIELD = {"start": "start_time", "end": "end_time", "room": None, "status": None}
+SERIES_FIELD = {**FORM_FIELD, "until": "repeat_until"}
+
+
+def _series_message(booked: int, plan) -> str:
+    skipped = [f"{o.date:%d.%m.}" + (f" ({o.reason})" if o.reason else "") for o in plan.not_free]
+    message = ngettext("%(count)d weekly booking made.", "%(count)d weekly bookings made.", booked)
+    message %= {"count": booked}
+    if skipped:
+        message += " " + _("Skipped: %(weeks)s.") % {"weeks": ", ".join(skipped)}
+    return message
 
 
 def _booking_link(room: Room, start: dt.datetime, end: dt.datetime) -> str:
@@ -222,6 +234,43 @@ def booking_new(request, room_pk: int):
     )
     conflict, alternatives = None, []
     quote = _form_quote(room, form, organisations)
+    plan = None
+    if request.method == "POST" and form.is_valid() and form.cleaned_data.get("repeat_until"):
+        data = form.cleaned_data
+        season = {
+            "room": room,
+            "organisation": data["organisation"],
+            "weekdays": data["weekdays"],
+            "start_time": data["start_time"],
+            "end_time": data["end_time"],
+            "first": data["date"],
+            "until": data["repeat_until"],
+            "attendees": data["attendees"],
+            "children_and_youth": data["children_and_youth"],
+        }
+        try:
+            if request.POST.get("action") == "confirm":
+                _series, bookings, plan = series_create(
+                    by=request.user, title=data["title"], public=data["public"],
+                    notes=data["notes"], on_conflict="skip", **season,
+                )  # fmt: skip
+                messages.success(request, _series_message(len(bookings), plan))
+                return redirect("booking:my_bookings")
+            services._check_organisation(request.user, data["organisation"])
+            plan = series_plan(**season)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(SERIES_FIELD.get(field, field), problem)
+        except SeriesConflict as nothing_free:
+            plan = nothing_free.plan
+            form.add_error(None, _("None of the weeks is free; nothing was booked."))
+        return render(
+            request,
+            "booking/booking_form.html",
+            {"room": room, "form": form, "plan": plan, "quote": None},
+            status=200 if plan is not None and not form.errors else 400,
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -214,3 +214,30 @@ def test_the_skip_link_is_the_first_stop(town, page):
     assert page.evaluate("() => document.activeElement.className") == "skip"
     page.keyboard.press("Enter")
     assert page.evaluate("() => location.hash") == "#main"
+
+
+def test_member_books_a_weekly_series_with_one_conflict_after_seeing_the_weeks(town, page):
+    first = next_weekday_at(1, 18)  # a Tuesday
+    taken = first + dt.timedelta(weeks=6)
+    services.booking_create(
+        room=town.room, organisation=town.org_b, by=town.bob, start=taken,
+        end=taken + dt.timedelta(hours=1), title="Korpsøvelse", attendees=10,
+    )  # fmt: skip
+    log_in(page, "alice")
+    page.goto(
+        f"/rooms/{town.room.pk}/book/?start={first:%Y-%m-%dT%H:%M}"
+        f"&end={first + dt.timedelta(hours=2):%Y-%m-%dT%H:%M}"
+    )
+    page.fill("#id_title", "Sjakksesong")
+    page.fill("#id_attendees", "12")
+    page.fill("#id_repeat_until", (first + dt.timedelta(weeks=39)).date().isoformat())
+    page.locator("form[data-booking-form] button[value=book]").click()
+    page.wait_for_selector("#weeks")
+    visit(page, "series-preview")
+    assert page.locator("tr.week").count() == 40
+    assert page.locator("tr.week.taken").count() == 1
+    assert Booking.objects.filter(organisation=town.org_a).count() == 0
+    page.locator("button[value=confirm]").click()
+    page.wait_for_url("**/bookings/")
+    assert page.locator(".card", has_text="Sjakksesong").count() == 39
+    assert Booking.objects.filter(organisation=town.org_a, series__isnull=False).count() == 39
