@@ -346,7 +346,7 @@ def test_a_new_closure_in_the_admin_cancels_its_hits_and_says_how_many(season, a
     assert (closure.start, closure.end) == (season.weekly[0].end, season.weekly[4].start)
     assert statuses(season.weekly) == ["confirmed"] + ["cancelled"] * 3 + ["confirmed"]
     warnings = [m for m in get_messages(response.wsgi_request) if m.level == messages.WARNING]
-    assert [str(m) for m in warnings] == ["3 bookings were cancelled."]
+    assert [str(m) for m in warnings] == ["3 bookinger ble avbestilt."]  # bokmål by default
 
     # Changing it later only saves it: week 5 is not cancelled by stretching the closure.
     form = admin_form(season, season.weekly[0].end, season.weekly[4].end, reason="Ny grunn")
