@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from booking.api.fields import ERRORS
-from booking.models import Facility, OpeningHours, Organisation, Site
+from booking.models import Facility, OpeningHours, Organisation, Room, Site
 from booking.timeutil import UTC, AmbiguousTimeError, NonExistentTimeError, localize
 
 
@@ -164,3 +164,47 @@ class CancelForm(forms.Form):
 
 class YearForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+
+class ClosureForm(forms.Form):
+    """An officer closes a site or a room, from a local date and time to another."""
+
+    site = forms.ModelChoiceField(
+        Site.objects.all(), required=False, label=_("Site"), empty_label=_("(a room instead)")
+    )
+    room = forms.ModelChoiceField(
+        Room.objects.select_related("site"),
+        required=False,
+        label=_("Room"),
+        empty_label=_("(the whole site instead)"),
+    )
+    start_date = forms.DateField(label=_("From date"), widget=DateInput())
+    start_time = forms.TimeField(
+        required=False, label=_("From time"), help_text=_("Empty: 00:00."), widget=TimeInput()
+    )
+    end_date = forms.DateField(label=_("Until date"), widget=DateInput())
+    end_time = forms.TimeField(
+        required=False,
+        label=_("Until time"),
+        help_text=_("Empty: the end of that day."),
+        widget=TimeInput(),
+    )
+    reason = forms.CharField(label=_("Reason (the organisations are told)"), max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_date"):
+            try:
+                data["start"] = local_instant(
+                    data["start_date"], data.get("start_time") or dt.time(0)
+                )
+            except forms.ValidationError as error:
+                self.add_error("start_time", error)
+        if data.get("end_date"):
+            end_time = data.get("end_time")
+            end_day = data["end_date"] + dt.timedelta(days=0 if end_time else 1)
+            try:
+                data["end"] = local_instant(end_day, end_time or dt.time(0))
+            except forms.ValidationError as error:
+                self.add_error("end_time", error)
+        return data

@@ -16,6 +16,7 @@ urlpatterns = [
     path("approvals/<int:pk>/", views.booking_decide, name="booking_decide"),
     path("organisations/awaiting/", views.awaiting_verification, name="awaiting_verification"),
     path("organisations/<int:pk>/verify/", views.organisation_verify, name="organisation_verify"),
+    path("closures/new/", views.closure_new, name="closure_new"),
     path("reports/support/", views.support_report_page, name="support_report"),
     path("reports/support.csv", views.support_report_download, name="support_report_csv"),
 ]

@@ -16,9 +16,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from booking import roles, services
+from booking.closures import closure_create, closure_hits, closure_validate
 from booking.forms import (
     BookingForm,
     CancelForm,
+    ClosureForm,
     DecisionForm,
     RoomSearchForm,
     YearForm,
@@ -40,6 +42,7 @@ from booking.timeutil import to_local
 # Where a service's field error shows on the web form.
 FORM_FIELD = {"start": "start_time", "end": "end_time", "room": None, "status": None}
 SERIES_FIELD = {**FORM_FIELD, "until": "repeat_until"}
+CLOSURE_FIELD = {"start": "start_time", "end": "end_time"}
 
 
 def _series_message(booked: int, plan) -> str:
@@ -462,3 +465,43 @@ def support_report_download(request):
     )
     response["Content-Disposition"] = f'attachment; filename="stotte-{year}.csv"'
     return response
+
+
+@login_required
+def closure_new(request):
+    """Close a site or a room: first see which bookings it cancels, then confirm."""
+    _officer(request)
+    form = ClosureForm(request.POST or None)
+    hits = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        where = {"site": data["site"], "room": data["room"]}
+        try:
+            closure_validate(**where, start=data.get("start"), end=data.get("end"),
+                             reason=data["reason"])  # fmt: skip
+            if request.POST.get("action") == "confirm":
+                _closure, cancelled = closure_create(
+                    **where, start=data["start"], end=data["end"], reason=data["reason"],
+                    by=request.user,
+                )  # fmt: skip
+                messages.success(
+                    request,
+                    ngettext(
+                        "Closed. %(count)d booking was cancelled.",
+                        "Closed. %(count)d bookings were cancelled.",
+                        len(cancelled),
+                    )
+                    % {"count": len(cancelled)},
+                )
+                return redirect("booking:closure_new")
+            hits = list(closure_hits(**where, start=data["start"], end=data["end"]))
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(CLOSURE_FIELD.get(field, field), problem)
+    return render(
+        request,
+        "booking/closure_form.html",
+        {"form": form, "hits": hits},
+        status=400 if form.errors else 200,
+    )

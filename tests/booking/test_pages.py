@@ -67,6 +67,7 @@ def crowded(people):
         ("alice", "/bookings/{booking}/"),
         ("olga", "/approvals/"),
         ("olga", "/organisations/awaiting/"),
+        ("olga", "/closures/new/"),
         ("olga", "/reports/support/?year={year}"),
         ("anon", "/accounts/login/"),
     ],

@@ -241,3 +241,27 @@ def test_member_books_a_weekly_series_with_one_conflict_after_seeing_the_weeks(t
     page.wait_for_url("**/bookings/")
     assert page.locator(".card", has_text="Sjakksesong").count() == 39
     assert Booking.objects.filter(organisation=town.org_a, series__isnull=False).count() == 39
+
+
+def test_officer_sees_what_a_closure_cancels_before_confirming(town, page):
+    start = next_weekday_at(2, 18)
+    booking = services.booking_create(
+        room=town.room, organisation=town.org_a, by=town.alice, start=start,
+        end=start + dt.timedelta(hours=2), title="Styremøte", attendees=8,
+    )  # fmt: skip
+    log_in(page, "olga")
+    page.goto("/closures/new/")
+    page.select_option("#id_room", str(town.room.pk))
+    page.fill("#id_start_date", start.date().isoformat())
+    page.fill("#id_end_date", start.date().isoformat())
+    page.fill("#id_reason", "Vannlekkasje")
+    page.locator("button[value=preview]").click()
+    page.wait_for_selector("#hits")
+    visit(page, "closure-preview")
+    assert page.locator("#hits .card", has_text="Styremøte").count() == 1
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"  # nothing happens before the officer confirms
+    page.locator("button[value=confirm]").click()
+    page.wait_for_selector(".message.success")
+    booking.refresh_from_db()
+    assert (booking.status, booking.cancel_reason) == ("cancelled", "Stengt: Vannlekkasje")
