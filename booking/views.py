@@ -36,7 +36,7 @@ from booking.selectors import (
     room_availability,
     rooms_free_between,
 )
-from booking.series import SeriesConflict, series_create, series_plan
+from booking.series import SeriesConflict, series_create, series_decide, series_plan
 from booking.timeutil import to_local
 
 # Where a service's field error shows on the web form.
@@ -385,13 +385,23 @@ def approval_queue(request):
     _officer(request)
     pending = (
         Booking.objects.filter(status=Booking.Status.PENDING)
-        .select_related("room__site", "organisation", "booked_by")
+        .select_related("room__site", "organisation", "booked_by", "series")
         .order_by("start")
     )
+    # A weekly series is one request: one card with all its weeks, decided at once.
+    requests, series_cards = [], {}
+    for booking in pending:
+        if booking.series_id is None:
+            requests.append({"booking": booking, "weeks": None})
+        elif booking.series_id in series_cards:
+            series_cards[booking.series_id]["weeks"].append(booking)
+        else:
+            series_cards[booking.series_id] = {"booking": booking, "weeks": [booking]}
+            requests.append(series_cards[booking.series_id])
     return render(
         request,
         "booking/approval_queue.html",
-        {"pending": pending, "decision_form": DecisionForm()},
+        {"requests": requests, "decision_form": DecisionForm()},
     )
 
 
@@ -406,7 +416,15 @@ def booking_decide(request, pk: int):
         raise Http404
     decide = services.booking_approve if decision == "approve" else services.booking_reject
     try:
-        decide(booking=booking, by=request.user, note=form.cleaned_data["note"])
+        if request.POST.get("scope") == "series" and booking.series_id is not None:
+            series_decide(
+                series=booking.series,
+                by=request.user,
+                approve=decision == "approve",
+                note=form.cleaned_data["note"],
+            )
+        else:
+            decide(booking=booking, by=request.user, note=form.cleaned_data["note"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -192,3 +192,25 @@ def test_password_reset_sends_a_link_by_email(people):
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "/accounts/reset/" in mail.outbox[0].body
+
+
+def test_a_pending_series_is_one_request_in_the_queue_and_approved_at_once(people):
+    import datetime as _dt
+
+    from booking.series import series_create
+
+    room = RoomFactory(requires_approval=True, booking_horizon_days=800)
+    first = next_weekday_at(1, 18)
+    series_create(
+        room=room, organisation=people.org_a, by=people.alice, weekdays=[1],
+        start_time=_dt.time(18), end_time=_dt.time(20), first=first.date(),
+        until=first.date() + _dt.timedelta(weeks=9), title="Korpssesong", attendees=20,
+    )  # fmt: skip
+    response, queries = get(people.olga, "/approvals/")
+    assert response.content.decode().count('class="card"') == 1  # one request, ten weeks
+    assert queries <= PAGE_QUERY_BUDGET
+    client = Client()
+    client.force_login(people.olga)
+    any_week = Booking.objects.filter(series__isnull=False).order_by("start")[3]
+    client.post(f"/approvals/{any_week.pk}/", {"decision": "approve", "scope": "series"})
+    assert set(Booking.objects.filter(room=room).values_list("status", flat=True)) == {"confirmed"}
