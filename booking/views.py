@@ -36,7 +36,13 @@ from booking.selectors import (
     room_availability,
     rooms_free_between,
 )
-from booking.series import SeriesConflict, series_create, series_decide, series_plan
+from booking.series import (
+    SeriesConflict,
+    series_cancel_from,
+    series_create,
+    series_decide,
+    series_plan,
+)
 from booking.timeutil import to_local
 
 # Where a service's field error shows on the web form.
@@ -360,17 +366,29 @@ def my_bookings(request):
 @login_required
 @require_POST
 def booking_cancel(request, pk: int):
+    """Cancel one booking, or with ``following`` this week of a series and all later."""
     booking = _visible_booking(request, pk)
     if not roles.can_manage_booking(request.user, booking):
         raise PermissionDenied
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        services.booking_cancel(booking=booking, by=request.user, reason=reason)
+        if request.POST.get("following") and booking.series_id is not None:
+            count = series_cancel_from(booking=booking, by=request.user, reason=reason)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d booking is cancelled; the earlier weeks stay.",
+                    "%(count)d bookings are cancelled; the earlier weeks stay.",
+                    count,
+                )
+                % {"count": count},
+            )
+        else:
+            services.booking_cancel(booking=booking, by=request.user, reason=reason)
+            messages.success(request, _("The booking is cancelled and the time is free again."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The booking is cancelled and the time is free again."))
     return redirect("booking:my_bookings")
 
 

@@ -214,3 +214,25 @@ def test_a_pending_series_is_one_request_in_the_queue_and_approved_at_once(peopl
     any_week = Booking.objects.filter(series__isnull=False).order_by("start")[3]
     client.post(f"/approvals/{any_week.pk}/", {"decision": "approve", "scope": "series"})
     assert set(Booking.objects.filter(room=room).values_list("status", flat=True)) == {"confirmed"}
+
+
+def test_cancelling_this_and_later_weeks_on_the_web_keeps_the_earlier_ones(people):
+    import datetime as _dt
+
+    from booking.series import series_create
+
+    room = RoomFactory(booking_horizon_days=800)
+    first = next_weekday_at(1, 18)
+    series_create(
+        room=room, organisation=people.org_a, by=people.alice, weekdays=[1],
+        start_time=_dt.time(18), end_time=_dt.time(20), first=first.date(),
+        until=first.date() + _dt.timedelta(weeks=5), title="Sjakk", attendees=8,
+    )  # fmt: skip
+    weeks = list(Booking.objects.order_by("start"))
+    client = Client()
+    client.force_login(people.alice)
+    page = client.get(f"/bookings/{weeks[3].pk}/").content.decode()
+    assert 'name="following"' in page
+    client.post(f"/bookings/{weeks[3].pk}/cancel/", {"following": "1"})
+    statuses = list(Booking.objects.order_by("start").values_list("status", flat=True))
+    assert statuses == ["confirmed"] * 3 + ["cancelled"] * 3
