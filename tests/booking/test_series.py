@@ -12,6 +12,7 @@ from booking.models import Booking
 from booking.series import series_create, series_plan
 from booking.timeutil import OSLO, UTC
 from config.errors import ConflictError
+from tests.conftest import next_weekday_at
 from tests.factories import RoomFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +27,12 @@ def room():
     return RoomFactory(
         booking_horizon_days=800, hours=[(d, dt.time(8), dt.time(23)) for d in range(7)]
     )
+
+
+def tuesday(weeks_ahead: int = 2) -> dt.date:
+    """A Tuesday at least ``weeks_ahead`` weeks from today: tests that book with the real
+    clock stay in the future whenever they run."""
+    return next_weekday_at(TUESDAY, 0, weeks=weeks_ahead).date()
 
 
 def season(people, room, first, until, **extra):
@@ -99,7 +106,8 @@ def test_cancelling_this_and_later_from_week_10_leaves_weeks_1_to_9(people, room
 
 
 def test_changing_week_5_to_another_room_leaves_the_others(people, room, client_for):
-    season(people, room, dt.date(2027, 1, 5), dt.date(2027, 3, 9), now=None)
+    first = tuesday()
+    season(people, room, first, first + dt.timedelta(weeks=9), now=None)
     other = RoomFactory(booking_horizon_days=800)
     week_5 = Booking.objects.order_by("start")[4]
     response = client_for(people.alice).patch(
@@ -140,15 +148,18 @@ def test_query_count_does_not_grow_with_the_number_of_weeks(people, room):
     assert short <= 9
 
 
+FIRST = tuesday()
+
+
 @pytest.mark.parametrize(
     ("recurrence", "field"),
     [
-        ({"weekdays": [1], "until": "2026-12-01"}, "until"),  # before the first date
-        ({"weekdays": [], "until": "2027-06-01"}, "weekdays"),
-        ({"weekdays": [1, 1], "until": "2027-06-01"}, "weekdays"),
-        ({"weekdays": [7], "until": "2027-06-01"}, "weekdays"),
-        ({"weekdays": [1], "until": "2036-12-01"}, "until"),  # ten years
-        ({"weekdays": [1], "until": "2027-12-20"}, "until"),  # past the room's horizon
+        ({"weekdays": [1], "until": str(FIRST - dt.timedelta(days=7))}, "until"),  # before
+        ({"weekdays": [], "until": str(FIRST + dt.timedelta(weeks=20))}, "weekdays"),
+        ({"weekdays": [1, 1], "until": str(FIRST + dt.timedelta(weeks=20))}, "weekdays"),
+        ({"weekdays": [7], "until": str(FIRST + dt.timedelta(weeks=20))}, "weekdays"),
+        ({"weekdays": [1], "until": str(FIRST + dt.timedelta(days=3652))}, "until"),  # 10 years
+        ({"weekdays": [1], "until": str(FIRST + dt.timedelta(days=370))}, "until"),  # horizon
         ({"weekdays": [1]}, "until"),
     ],
 )
@@ -157,8 +168,8 @@ def test_bad_series_input_is_400_naming_the_field(people, client_for, recurrence
     response = client_for(people.alice).post(
         "/api/v1/bookings/",
         {
-            "room": room.pk, "organisation": people.org_a.pk, "start": "2027-01-05T18:00",
-            "end": "2027-01-05T20:00", "title": "Øvelse", "attendees": 10,
+            "room": room.pk, "organisation": people.org_a.pk, "start": f"{FIRST}T18:00",
+            "end": f"{FIRST}T20:00", "title": "Øvelse", "attendees": 10,
             "recurrence": recurrence,
         },
         format="json",
@@ -171,22 +182,24 @@ def test_bad_series_input_is_400_naming_the_field(people, client_for, recurrence
 
 def test_preview_lists_each_week_and_books_nothing(people, client_for):
     room = RoomFactory(hours=[(d, dt.time(8), dt.time(23)) for d in range(7)])
+    first = tuesday()
     body = {
-        "room": room.pk, "organisation": people.org_a.pk, "start": "2027-01-05T18:00",
-        "end": "2027-01-05T20:00", "title": "Øvelse", "attendees": 10,
-        "recurrence": {"weekdays": [1], "until": "2027-02-02"}, "preview": True,
+        "room": room.pk, "organisation": people.org_a.pk, "start": f"{first}T18:00",
+        "end": f"{first}T20:00", "title": "Øvelse", "attendees": 10,
+        "recurrence": {"weekdays": [1], "until": str(first + dt.timedelta(weeks=4))},
+        "preview": True,
     }  # fmt: skip
+    clash = dt.datetime.combine(first + dt.timedelta(weeks=1), dt.time(19), tzinfo=OSLO)
     services.booking_create(
-        room=room, organisation=people.org_b, by=people.bob,
-        start=dt.datetime(2027, 1, 12, 19, tzinfo=OSLO),
-        end=dt.datetime(2027, 1, 12, 21, tzinfo=OSLO), title="Kor", attendees=5,
+        room=room, organisation=people.org_b, by=people.bob, start=clash,
+        end=clash + dt.timedelta(hours=2), title="Kor", attendees=5,
     )  # fmt: skip
     response = client_for(people.alice).post("/api/v1/bookings/", body, format="json")
     assert response.status_code == 200, response.json()
     weeks = response.json()["occurrences"]
     assert [w["state"] for w in weeks] == ["free", "taken", "free", "free", "free"]
     assert weeks[1]["conflicts"] == [
-        {"start": "2027-01-12T19:00:00+01:00", "end": "2027-01-12T21:00:00+01:00"}
+        {"start": clash.isoformat(), "end": (clash + dt.timedelta(hours=2)).isoformat()}
     ]
     assert "Kor" not in response.content.decode()
     assert Booking.objects.filter(organisation=people.org_a).count() == 0
@@ -199,7 +212,7 @@ def test_preview_lists_each_week_and_books_nothing(people, client_for):
 
 def test_an_officer_approves_a_whole_pending_series(people, client_for):
     room = RoomFactory(requires_approval=True, booking_horizon_days=800)
-    season(people, room, dt.date(2027, 1, 5), dt.date(2027, 2, 23), now=None)
+    season(people, room, tuesday(), tuesday() + dt.timedelta(weeks=7), now=None)
     one = Booking.objects.order_by("start").first()
     response = client_for(people.olga).post(
         f"/api/v1/bookings/{one.pk}/approve/", {"scope": "series", "note": "Ok"}, format="json"
@@ -217,7 +230,7 @@ def test_a_single_booking_and_a_series_for_the_same_slot_never_both_win(people):
         booking_horizon_days=800, hours=[(d, dt.time(8), dt.time(23)) for d in range(7)]
     )
     for round_ in range(10):
-        first = dt.date(2027, 1, 5) + dt.timedelta(weeks=round_ * 4)
+        first = tuesday() + dt.timedelta(weeks=round_ * 4)
         contested = dt.datetime.combine(first + dt.timedelta(weeks=1), dt.time(18), tzinfo=OSLO)
         barrier = threading.Barrier(2)
         outcome = {}
@@ -262,17 +275,19 @@ def test_a_single_booking_and_a_series_for_the_same_slot_never_both_win(people):
 def test_a_closure_over_3_occurrences_cancels_exactly_those_3(people, room):
     from booking.closures import closure_create
 
-    season(people, room, dt.date(2027, 1, 5), dt.date(2027, 3, 9), now=None)  # 10 Tuesdays
+    first = tuesday()
+    season(people, room, first, first + dt.timedelta(weeks=9), now=None)  # 10 Tuesdays
+    closed_from = dt.datetime.combine(first + dt.timedelta(weeks=4, days=-1), dt.time(0))
     _closure, cancelled = closure_create(
         room=room,
-        start=dt.datetime(2027, 2, 1, tzinfo=OSLO),  # Tuesdays 2, 9 and 16 February
-        end=dt.datetime(2027, 2, 20, tzinfo=OSLO),
+        start=closed_from.replace(tzinfo=OSLO),  # weeks 5, 6 and 7
+        end=(closed_from + dt.timedelta(days=19)).replace(tzinfo=OSLO),
         reason="Vinterferie",
         by=people.olga,
     )
-    assert sorted(b.start.astimezone(OSLO).date().isoformat() for b in cancelled) == [
-        "2027-02-02", "2027-02-09", "2027-02-16",
-    ]  # fmt: skip
+    assert sorted(b.start.astimezone(OSLO).date() for b in cancelled) == [
+        first + dt.timedelta(weeks=week) for week in (4, 5, 6)
+    ]
     statuses = list(Booking.objects.order_by("start").values_list("status", flat=True))
     assert statuses == ["confirmed"] * 4 + ["cancelled"] * 3 + ["confirmed"] * 3
     assert {b.cancel_reason for b in Booking.objects.filter(status="cancelled")} == {
