@@ -208,3 +208,18 @@ def write_benchmarks_md(text: str) -> None:
         BENCHMARKS_MD.write_text(current.rstrip() + "\n\n" + block + "\n")
         return
     BENCHMARKS_MD.write_text(f"# Benchmarks\n\n{block}\n")
+
+
+def write_generated_section(script: str, heading: str, text: str) -> None:
+    """Replace (or append under ``heading``) the section of BENCHMARKS.md that ``script``
+    generates; the hand-written rest stays."""
+    start = f"<!-- bench/{script}: generated from here -->"
+    end = f"<!-- bench/{script}: generated up to here -->"
+    current = BENCHMARKS_MD.read_text()
+    block = f"{start}\n{text}\n{end}"
+    if start in current:
+        head, rest = current.split(start, 1)
+        current = head + block + rest.split(end, 1)[1]
+    else:
+        current = current.rstrip() + f"\n\n## {heading}\n\n" + block + "\n"
+    BENCHMARKS_MD.write_text(current)

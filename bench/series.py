@@ -17,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import django
+import report
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -24,8 +25,6 @@ OSLO = ZoneInfo("Europe/Oslo")
 ROUNDS = 20
 WEEKS = 40
 BUDGET_MS = 1000
-START_MARK = "<!-- bench/series.py: generated from here -->"
-END_MARK = "<!-- bench/series.py: generated up to here -->"
 
 
 def main() -> int:
@@ -125,15 +124,7 @@ def main() -> int:
     )
     print(text)
     if "--no-write" not in sys.argv:
-        target = ROOT / "BENCHMARKS.md"
-        current = target.read_text()
-        block = f"{START_MARK}\n{text}\n{END_MARK}"
-        if START_MARK in current:
-            head, rest = current.split(START_MARK, 1)
-            current = head + block + rest.split(END_MARK, 1)[1]
-        else:
-            current = current.rstrip() + "\n\n## A season's weekly series\n\n" + block + "\n"
-        target.write_text(current)
+        report.write_generated_section("series.py", "A season's weekly series", text)
     return 0
 
 

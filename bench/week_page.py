@@ -16,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import django
+import report
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -23,8 +24,6 @@ OSLO = ZoneInfo("Europe/Oslo")
 BOOKINGS = 500
 RENDERS = 200
 BUDGET_P95_MS = 100
-START_MARK = "<!-- bench/week_page.py: generated from here -->"
-END_MARK = "<!-- bench/week_page.py: generated up to here -->"
 
 
 def main() -> int:
@@ -103,15 +102,7 @@ def main() -> int:
     )
     print(text)
     if "--no-write" not in sys.argv:
-        target = ROOT / "BENCHMARKS.md"
-        current = target.read_text()
-        block = f"{START_MARK}\n{text}\n{END_MARK}"
-        if START_MARK in current:
-            head, rest = current.split(START_MARK, 1)
-            current = head + block + rest.split(END_MARK, 1)[1]
-        else:
-            current = current.rstrip() + "\n\n## The room week page\n\n" + block + "\n"
-        target.write_text(current)
+        report.write_generated_section("week_page.py", "The room week page", text)
     return 0
 
 
