@@ -10,7 +10,6 @@ Settings as under gunicorn (DEBUG off) so the profile shows what production runs
 
 import argparse
 import cProfile
-import os
 import pstats
 import random
 import sys
@@ -31,21 +30,7 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> int:
     args = parse_args()
-    bench_url, _ = run.bench_database_urls(os.environ.get("DATABASE_URL", ""))
-    os.environ.update(
-        run.django_env(
-            bench_url,
-            DJANGO_DEBUG="false",
-            DJANGO_SECRET_KEY="bench",
-            DJANGO_ALLOWED_HOSTS="localhost",
-            LOKALE_SECURE_SSL_REDIRECT="false",
-            DATABASE_CONN_MAX_AGE="60",
-        )
-    )
-    sys.path.insert(0, str(run.ROOT))
-    import django
-
-    django.setup()
+    run.setup_django_as_production(DATABASE_CONN_MAX_AGE="60")
     from django.db import connection
     from django.test import Client
 

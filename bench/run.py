@@ -86,6 +86,26 @@ def setup_django(url: str) -> None:
     django.setup()
 
 
+def setup_django_as_production(**extra: str) -> None:
+    """Django in this process on the benchmark database, with production settings
+    (DEBUG off), for the in-process measurements and profiles."""
+    bench_url, _ = bench_database_urls(os.environ.get("DATABASE_URL", ""))
+    os.environ.update(
+        django_env(
+            bench_url,
+            DJANGO_DEBUG="false",
+            DJANGO_SECRET_KEY="bench",
+            DJANGO_ALLOWED_HOSTS="localhost",
+            LOKALE_SECURE_SSL_REDIRECT="false",
+            **extra,
+        )
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
 def reuse_seeding():
     """The last run's seeding, with the bookings its load made deleted again."""
     from seed import Seeded

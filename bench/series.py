@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import django
 import report
+import run
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -28,13 +28,7 @@ BUDGET_MS = 1000
 
 
 def main() -> int:
-    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/lokale_bench"
-    os.environ.update(
-        DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings", DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="bench", DJANGO_ALLOWED_HOSTS="localhost",
-        LOKALE_SECURE_SSL_REDIRECT="false",
-    )  # fmt: skip
-    django.setup()
+    run.setup_django_as_production()
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client

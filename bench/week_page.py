@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import django
 import report
+import run
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -27,13 +27,7 @@ BUDGET_P95_MS = 100
 
 
 def main() -> int:
-    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/lokale_bench"
-    os.environ.update(
-        DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings", DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="bench", DJANGO_ALLOWED_HOSTS="localhost",
-        LOKALE_SECURE_SSL_REDIRECT="false", LOKALE_STATIC_ROOT=str(ROOT / "bench/results/static"),
-    )  # fmt: skip
-    django.setup()
+    run.setup_django_as_production(LOKALE_STATIC_ROOT=str(ROOT / "bench/results/static"))
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)  # as production serves it

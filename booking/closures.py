@@ -70,7 +70,7 @@ def _queue_for_rooms(*, site: Site | None, room: Room | None) -> None:
     else:
         room_ids = site.rooms.order_by("pk").values_list("pk", flat=True)
     for room_id in room_ids:
-        services._queue_for_room(room_id)
+        services.queue_for_room(room_id)
 
 
 def closure_create(

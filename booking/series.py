@@ -174,7 +174,7 @@ def series_plan(
             continue
         occurrence = Occurrence(day, start, end)
         try:
-            services._check_rules(
+            services.check_rules(
                 room=room, start=start, end=end, attendees=attendees, now=now,
                 hours=hours, closures=closures,
             )  # fmt: skip
@@ -221,12 +221,12 @@ def series_create(
 ) -> tuple[BookingSeries, list[Booking], SeriesPlan]:
     """Book the season. ``on_conflict="skip"`` books the free weeks and reports the rest;
     ``"fail"`` books nothing unless every week is free."""
-    services._check_organisation(by, organisation)
+    services.check_organisation(by, organisation)
     status = Booking.Status.PENDING if room.requires_approval else Booking.Status.CONFIRMED
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":
-                services._queue_for_room(room.pk)
+                services.queue_for_room(room.pk)
             plan = series_plan(
                 room=room, organisation=organisation, weekdays=weekdays,
                 start_time=start_time, end_time=end_time, first=first, until=until,
@@ -249,7 +249,7 @@ def series_create(
                 for o in plan.free
             )  # fmt: skip
     except IntegrityError as error:
-        if not services._is_overlap_violation(error):
+        if not services.is_overlap_violation(error):
             raise
         # Only a writer that bypassed the room queue could get here; answer as a conflict.
         raise SeriesConflict(

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from booking import roles
-from booking.models import Booking, Closure, Membership, OpeningHours, Organisation, Room
+from booking.models import Booking, Closure, OpeningHours, Organisation, Room
 from booking.pricing import quote_price
 from booking.selectors import opening_windows
 from booking.timeutil import UTC, to_local
@@ -39,7 +39,7 @@ def _fail(field: str, message: str) -> ValidationError:
 CLOSED, OUTSIDE_HOURS = "closed", "outside_hours"
 
 
-def _check_rules(
+def check_rules(
     *,
     room: Room,
     start: dt.datetime,
@@ -113,10 +113,10 @@ def _check_rules(
             }
         )
     if closures is not None:
-        _check_closed(room, start, end, closures)
+        check_closed(room, start, end, closures)
 
 
-def _check_closed(room: Room, start, end, closures: list[Closure] | None = None) -> None:
+def check_closed(room: Room, start, end, closures: list[Closure] | None = None) -> None:
     """Refuse a time inside a closure of the room or its site. Writers call this with
     the room's queue held, so a closure saved a moment earlier is seen."""
     if closures is None:
@@ -143,7 +143,7 @@ def _conflicts(room: Room, start: dt.datetime, end: dt.datetime, exclude_pk=None
     return list(qs.only("start", "end").order_by("start"))
 
 
-def _is_overlap_violation(error: IntegrityError) -> bool:
+def is_overlap_violation(error: IntegrityError) -> bool:
     cause = error.__cause__
     diag = getattr(cause, "diag", None)
     return getattr(cause, "sqlstate", None) == "23P01" and (
@@ -159,7 +159,7 @@ DEADLOCK_RETRIES = 5
 ROOM_LOCK_NAMESPACE = 0x4C4F  # "LO": pg_advisory_xact_lock(namespace, room id)
 
 
-def _queue_for_room(room_id: int) -> None:
+def queue_for_room(room_id: int) -> None:
     """Writers to one room take turns until their transaction ends.
 
     Not the guard: the exclusion constraint is. Without this, many simultaneous inserts
@@ -182,8 +182,8 @@ def _save_guarded(booking: Booking, *, exclude_pk=None) -> None:
         try:
             with transaction.atomic():
                 if connection.vendor == "postgresql":
-                    _queue_for_room(booking.room_id)
-                _check_closed(booking.room, booking.start, booking.end)
+                    queue_for_room(booking.room_id)
+                check_closed(booking.room, booking.start, booking.end)
                 # PostgreSQL's constraint decides on the first try; a retry looks first, as
                 # the deadlock's winner has often committed by then.
                 if connection.vendor != "postgresql" or attempt > 1:
@@ -193,7 +193,7 @@ def _save_guarded(booking: Booking, *, exclude_pk=None) -> None:
                 booking.save()
             return
         except IntegrityError as error:
-            if not _is_overlap_violation(error):
+            if not is_overlap_violation(error):
                 raise
             if exclude_pk is None:
                 booking.pk = None
@@ -213,7 +213,7 @@ def _save_guarded(booking: Booking, *, exclude_pk=None) -> None:
             time.sleep(random.uniform(0.005, 0.02) * attempt)
 
 
-def _check_organisation(by, organisation: Organisation | None) -> None:
+def check_organisation(by, organisation: Organisation | None) -> None:
     if organisation is not None and not (
         organisation.pk in roles.organisation_ids(by) or roles.is_officer(by)
     ):
@@ -237,8 +237,8 @@ def booking_create(
     """Book a room: every rule of the room, then the overlap guard. Pending if it needs approval."""
     now = now or timezone.now()
     start, end = start.astimezone(UTC), end.astimezone(UTC)  # real, not wall-clock, lengths
-    _check_organisation(by, organisation)
-    _check_rules(room=room, start=start, end=end, attendees=attendees, now=now)
+    check_organisation(by, organisation)
+    check_rules(room=room, start=start, end=end, attendees=attendees, now=now)
     booking = Booking(
         room=room,
         organisation=organisation,
@@ -294,7 +294,7 @@ def booking_update(*, booking: Booking, by, now: dt.datetime | None = None, **ch
     for key, value in changes.items():
         setattr(booking, key, value)
     if moved or "attendees" in changes:
-        _check_rules(
+        check_rules(
             room=booking.room,
             start=booking.start,
             end=booking.end,
@@ -364,39 +364,6 @@ def booking_approve(*, booking: Booking, by, note: str = "") -> Booking:
 
 def booking_reject(*, booking: Booking, by, note: str = "") -> Booking:
     return _decide(booking=booking, by=by, note=note, status=Booking.Status.REJECTED)
-
-
-@transaction.atomic
-def organisation_create(*, by, **fields) -> Organisation:
-    """Register an organisation; the person who registers it becomes its administrator."""
-    fields.pop("voluntary_verified", None)
-    organisation = Organisation(**fields)
-    organisation.full_clean()
-    organisation.save()
-    Membership.objects.create(user=by, organisation=organisation, role=Membership.Role.ADMIN)
-    return organisation
-
-
-def organisation_verify(*, organisation: Organisation, by) -> Organisation:
-    """A booking officer confirms the organisation is voluntary; its next quotes are free
-    where the rules say so (bookings already made keep their price)."""
-    if not roles.is_officer(by):
-        raise PermissionDenied("only booking officers verify organisations")
-    Organisation.objects.filter(pk=organisation.pk).update(voluntary_verified=True)
-    organisation.refresh_from_db()
-    return organisation
-
-
-def membership_add(*, organisation: Organisation, user, role: str, by) -> Membership:
-    if not (roles.is_officer(by) or organisation.pk in roles.admin_organisation_ids(by)):
-        raise PermissionDenied("only the organisation's administrators add members")
-    if Membership.objects.filter(organisation=organisation, user=user).exists():
-        raise _fail("username", _("This person is already a member."))
-    try:
-        with transaction.atomic():
-            return Membership.objects.create(organisation=organisation, user=user, role=role)
-    except IntegrityError:
-        raise _fail("username", _("This person is already a member.")) from None
 
 
 def opening_hours_set(*, room: Room, windows: list[tuple[int, dt.time, dt.time]]) -> None:

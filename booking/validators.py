@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 ORG_NUMBER_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
@@ -22,4 +23,28 @@ def validate_org_number(value: str) -> None:
         raise ValidationError(
             _("Not a valid organisation number (9 digits with a correct check digit)."),
             code="invalid_org_number",
+        )
+
+
+# Kept at its old path, which the migrations name.
+@deconstructible(path="booking.models.ChoiceListValidator")
+class ChoiceListValidator:
+    """A JSON list whose every item is one of the allowed values."""
+
+    def __init__(self, allowed: list, what: str):
+        self.allowed = list(allowed)
+        self.what = what
+
+    def __call__(self, values):
+        if not isinstance(values, list) or any(v not in self.allowed for v in values):
+            raise ValidationError(
+                _("Choose %(what)s among: %(allowed)s.")
+                % {"what": self.what, "allowed": ", ".join(map(str, self.allowed))}
+            )
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, ChoiceListValidator)
+            and self.allowed == other.allowed
+            and self.what == other.what
         )

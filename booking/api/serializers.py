@@ -1,13 +1,12 @@
 import datetime as dt
 
-from django.contrib.auth import get_user_model
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from booking.api.fields import BoundedDateField, LocalDateTimeField, StrictCharField
-from booking.models import Booking, Facility, Membership, Organisation, Room, Site
+from booking.models import Booking, Facility, Organisation, Room, Site
 from booking.timeutil import to_local
 
 
@@ -270,138 +269,3 @@ class CancelSerializer(serializers.Serializer):
 class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     conflicts = IntervalSerializer(many=True)
-
-
-class OrganisationSerializer(serializers.ModelSerializer):
-    my_role = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Organisation
-        fields = [
-            "id",
-            "name",
-            "org_number",
-            "category",
-            "voluntary_verified",
-            "contact_email",
-            "contact_phone",
-            "my_role",
-        ]
-        read_only_fields = ["voluntary_verified", "my_role"]
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_my_role(self, obj) -> str | None:
-        return self.context.get("roles", {}).get(obj.pk)
-
-
-class MembershipSerializer(serializers.ModelSerializer):
-    username = serializers.SlugRelatedField(
-        source="user", slug_field="username", queryset=get_user_model().objects.all()
-    )
-    name = serializers.CharField(source="user.get_full_name", read_only=True)
-
-    class Meta:
-        model = Membership
-        fields = ["id", "username", "name", "role"]
-
-
-class MeOrganisationSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    role = serializers.CharField()
-
-
-class MeSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    name = serializers.CharField()
-    language = serializers.CharField()
-    roles = serializers.ListField(child=serializers.CharField())
-    organisations = MeOrganisationSerializer(many=True)
-
-
-class QuoteRequestSerializer(serializers.Serializer):
-    MAX_DAYS = 31
-
-    room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.select_related("site"))
-    organisation = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.all(), required=False, allow_null=True
-    )
-    start = LocalDateTimeField()
-    end = LocalDateTimeField()
-    children_and_youth = serializers.BooleanField(required=False, default=False)
-
-    def validate(self, attrs):
-        if attrs["end"] <= attrs["start"]:
-            raise serializers.ValidationError({"end": [_("The end must be after the start.")]})
-        if (attrs["end"] - attrs["start"]).days >= self.MAX_DAYS:
-            raise serializers.ValidationError(
-                {"end": [_("At most %(days)d days at a time.") % {"days": self.MAX_DAYS}]}
-            )
-        return attrs
-
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
-
-
-class PriceLineSerializer(serializers.Serializer):
-    start = LocalDateTimeField()
-    end = LocalDateTimeField()
-    full_price = serializers.DecimalField(source="full", **MONEY)
-    price = serializers.DecimalField(**MONEY)
-    waived = serializers.DecimalField(**MONEY)
-    rule = serializers.CharField(source="rule.name", allow_null=True, default=None)
-    reason = serializers.CharField()
-
-
-class QuoteSerializer(serializers.Serializer):
-    """Money as decimal strings in NOK, never floats."""
-
-    full_price = serializers.DecimalField(**MONEY)
-    price = serializers.DecimalField(**MONEY)
-    waived = serializers.DecimalField(**MONEY)
-    currency = serializers.SerializerMethodField()
-    rule = serializers.CharField(source="rule.name", allow_null=True, default=None)
-    reasons = serializers.SerializerMethodField()
-    lines = PriceLineSerializer(many=True)
-
-    def get_currency(self, obj) -> str:
-        return "NOK"
-
-    def get_reasons(self, obj) -> list[str]:
-        return obj.reasons()
-
-
-class OrganisationSupportSerializer(serializers.Serializer):
-    organisation = serializers.IntegerField(source="organisation_id", allow_null=True)
-    name = serializers.CharField()
-    org_number = serializers.CharField()
-    category = serializers.CharField()
-    bookings = serializers.IntegerField()
-    hours = serializers.DecimalField(**MONEY)
-    full_price = serializers.DecimalField(source="full", **MONEY)
-    paid = serializers.DecimalField(**MONEY)
-    waived = serializers.DecimalField(**MONEY)
-
-
-class RoomUseSerializer(serializers.Serializer):
-    room = serializers.IntegerField(source="room_id")
-    site = serializers.CharField()
-    name = serializers.CharField(source="room")
-    booked_hours = serializers.DecimalField(**MONEY)
-    open_hours = serializers.DecimalField(**MONEY)
-    use_percent = serializers.DecimalField(max_digits=6, decimal_places=1)
-
-
-class SupportReportSerializer(serializers.Serializer):
-    year = serializers.IntegerField()
-    currency = serializers.SerializerMethodField()
-    organisations = OrganisationSupportSerializer(many=True)
-    total = OrganisationSupportSerializer()
-    rooms = RoomUseSerializer(many=True)
-
-    def get_currency(self, obj) -> str:
-        return "NOK"
-
-
-class YearQuerySerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)

@@ -1,19 +1,19 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from booking.api import closures, views
+from booking.api import closures, organisations, pricing, views
 
 router = DefaultRouter()
 router.register("sites", views.SiteViewSet)
 router.register("rooms", views.RoomViewSet)
 router.register("bookings", views.BookingViewSet, basename="booking")
-router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("organisations", organisations.OrganisationViewSet, basename="organisation")
 
 urlpatterns = [
-    path("auth/token/", views.TokenView.as_view(), name="api-token"),
-    path("me/", views.MeView.as_view(), name="api-me"),
-    path("quotes/", views.QuoteView.as_view(), name="api-quotes"),
+    path("auth/token/", organisations.TokenView.as_view(), name="api-token"),
+    path("me/", organisations.MeView.as_view(), name="api-me"),
+    path("quotes/", pricing.QuoteView.as_view(), name="api-quotes"),
     path("closures/", closures.ClosureView.as_view(), name="api-closures"),
-    path("reports/support/", views.SupportReportView.as_view(), name="api-support-report"),
+    path("reports/support/", pricing.SupportReportView.as_view(), name="api-support-report"),
     *router.urls,
 ]

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -8,13 +7,10 @@ from drf_spectacular.utils import (
     extend_schema,
 )
 from rest_framework import mixins, status, viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
-from rest_framework.views import APIView
 
 from booking import roles, services
 from booking.api.filters import BookingFilterSet, RoomFilterSet
@@ -28,24 +24,14 @@ from booking.api.serializers import (
     ConflictSerializer,
     DayAvailabilitySerializer,
     DecisionSerializer,
-    MembershipSerializer,
-    MeSerializer,
-    OrganisationSerializer,
-    QuoteRequestSerializer,
-    QuoteSerializer,
     RoomSerializer,
     SeriesCreatedSerializer,
     SeriesPlanSerializer,
     SiteSerializer,
-    SupportReportSerializer,
-    YearQuerySerializer,
 )
-from booking.models import Membership, Organisation, Room, Site
-from booking.pricing import quote_price
-from booking.reports import support_report
+from booking.models import Room, Site
 from booking.selectors import (
     booking_visible_to,
-    organisations_awaiting_verification,
     room_availability,
 )
 from booking.series import series_cancel_from, series_create, series_decide, series_plan
@@ -150,7 +136,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             "children_and_youth": data["children_and_youth"],
         }
         if preview:
-            services._check_organisation(request.user, season["organisation"])
+            services.check_organisation(request.user, season["organisation"])
             return Response(SeriesPlanSerializer(series_plan(**season)).data)
         series, bookings, plan = series_create(
             by=request.user,
@@ -237,187 +223,3 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def reject(self, request, pk=None):
         """Booking officers: reject a booking that awaits approval, with a note."""
         return self._decide(request, services.booking_reject)
-
-
-class OrganisationViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
-    """Your organisations (all of them for booking officers); register a new one."""
-
-    serializer_class = OrganisationSerializer
-    permission_classes = [IsAuthenticated]
-    filterset_class = None
-
-    def get_queryset(self):
-        user = self.request.user
-        if roles.is_officer(user):
-            organisations = Organisation.objects.all()
-            awaiting = self.request.query_params.get("awaiting_verification")
-            if awaiting in ("true", "1"):
-                organisations = organisations_awaiting_verification()
-            return organisations
-        return Organisation.objects.filter(pk__in=roles.organisation_ids(user))
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "awaiting_verification",
-                OpenApiTypes.BOOL,
-                description="Officers: voluntary organisations not yet verified.",
-            )
-        ]
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(request=None, responses={200: OrganisationSerializer})
-    @action(detail=True, methods=["post"])
-    def verify(self, request, pk=None):
-        """Booking officers: confirm that the organisation is a voluntary organisation."""
-        organisation = self.get_object()
-        if not roles.is_officer(request.user):
-            raise PermissionDenied()
-        organisation = services.organisation_verify(organisation=organisation, by=request.user)
-        return Response(self.get_serializer(organisation).data)
-
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        user = self.request.user
-        if user.is_authenticated:
-            context["roles"] = dict(user.memberships.values_list("organisation_id", "role"))
-        return context
-
-    def perform_create(self, serializer):
-        serializer.instance = services.organisation_create(
-            by=self.request.user, **serializer.validated_data
-        )
-        serializer.context["roles"][serializer.instance.pk] = "admin"
-
-    @extend_schema(responses={200: MembershipSerializer(many=True)}, methods=["GET"])
-    @extend_schema(
-        request=MembershipSerializer,
-        responses={201: MembershipSerializer, 400: BAD_REQUEST},
-        methods=["POST"],
-    )
-    @action(detail=True, methods=["get", "post"], pagination_class=None)
-    def members(self, request, pk=None):
-        """Members of the organisation; its administrators (and officers) add members."""
-        organisation = self.get_object()
-        if request.method == "GET":
-            members = Membership.objects.filter(organisation=organisation).select_related("user")
-            return Response(MembershipSerializer(members, many=True).data)
-        if not (
-            roles.is_officer(request.user)
-            or organisation.pk in roles.admin_organisation_ids(request.user)
-        ):
-            raise PermissionDenied()
-        incoming = MembershipSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        membership = services.membership_add(
-            organisation=organisation,
-            user=incoming.validated_data["user"],
-            role=incoming.validated_data["role"],
-            by=request.user,
-        )
-        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
-
-
-class TokenView(ObtainAuthToken):
-    """Trade a username and password for a token. Tries are throttled, and a username is
-    locked for a while after repeated failures (django-axes, as on the web login)."""
-
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
-
-    def post(self, request, *args, **kwargs):
-        try:
-            return super().post(request, *args, **kwargs)
-        except ValidationError:
-            if getattr(request, "axes_locked_out", False):
-                minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-                raise Throttled(
-                    detail=_("Too many failed logins; try again in %(minutes)d minutes.")
-                    % {"minutes": minutes}
-                ) from None
-            raise
-
-
-class QuoteView(APIView):
-    """What a booking would cost, and why. Saves nothing."""
-
-    permission_classes = [AllowAny]
-
-    @extend_schema(
-        request=QuoteRequestSerializer, responses={200: QuoteSerializer, 400: BAD_REQUEST}
-    )
-    def post(self, request):
-        incoming = QuoteRequestSerializer(data=request.data)
-        incoming.is_valid(raise_exception=True)
-        data = incoming.validated_data
-        organisation = data.get("organisation")
-        if organisation is not None and not (
-            organisation.pk in roles.organisation_ids(request.user)
-            or roles.is_officer(request.user)
-        ):
-            raise ValidationError(
-                {"organisation": [_("You are not a member of this organisation.")]}
-            )
-        quote = quote_price(
-            room=data["room"],
-            organisation=organisation,
-            start=data["start"],
-            end=data["end"],
-            children_and_youth=data["children_and_youth"],
-        )
-        return Response(QuoteSerializer(quote).data)
-
-
-class SupportReportView(APIView):
-    """Booking officers: the municipality's support in kind per organisation for a year,
-    and each room's booked hours against its open hours."""
-
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        parameters=[OpenApiParameter("year", OpenApiTypes.INT, required=True)],
-        responses={200: SupportReportSerializer, 400: BAD_REQUEST},
-    )
-    def get(self, request):
-        if not roles.is_officer(request.user):
-            raise PermissionDenied()
-        query = YearQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        report = support_report(query.validated_data["year"])
-        return Response(SupportReportSerializer(report).data)
-
-
-class MeView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(responses=MeSerializer)
-    def get(self, request):
-        """Who is signed in: name, language, roles and organisations."""
-        user = request.user
-        role_names = []
-        if roles.is_officer(user):
-            role_names.append("officer")
-        if user.caretaker_sites.exists():
-            role_names.append("caretaker")
-        if roles.is_counter_staff(user):
-            role_names.append("counter")
-        profile = getattr(user, "profile", None)
-        memberships = user.memberships.select_related("organisation").order_by("organisation__name")
-        data = {
-            "username": user.get_username(),
-            "name": user.get_full_name(),
-            "language": profile.language if profile else "nb",
-            "roles": role_names,
-            "organisations": [
-                {"id": m.organisation_id, "name": m.organisation.name, "role": m.role}
-                for m in memberships
-            ],
-        }
-        return Response(MeSerializer(data).data)

@@ -1,0 +1,205 @@
+"""API: organisations and their members, tokens, who is signed in."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from booking import organisations as organisation_services
+from booking import roles
+from booking.api.views import BAD_REQUEST
+from booking.models import Membership, Organisation
+from booking.selectors import organisations_awaiting_verification
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    my_role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "org_number",
+            "category",
+            "voluntary_verified",
+            "contact_email",
+            "contact_phone",
+            "my_role",
+        ]
+        read_only_fields = ["voluntary_verified", "my_role"]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_my_role(self, obj) -> str | None:
+        return self.context.get("roles", {}).get(obj.pk)
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    username = serializers.SlugRelatedField(
+        source="user", slug_field="username", queryset=get_user_model().objects.all()
+    )
+    name = serializers.CharField(source="user.get_full_name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "username", "name", "role"]
+
+
+class MeOrganisationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    role = serializers.CharField()
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField()
+    language = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+    organisations = MeOrganisationSerializer(many=True)
+
+
+class OrganisationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Your organisations (all of them for booking officers); register a new one."""
+
+    serializer_class = OrganisationSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_class = None
+
+    def get_queryset(self):
+        user = self.request.user
+        if roles.is_officer(user):
+            organisations = Organisation.objects.all()
+            awaiting = self.request.query_params.get("awaiting_verification")
+            if awaiting in ("true", "1"):
+                organisations = organisations_awaiting_verification()
+            return organisations
+        return Organisation.objects.filter(pk__in=roles.organisation_ids(user))
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "awaiting_verification",
+                OpenApiTypes.BOOL,
+                description="Officers: voluntary organisations not yet verified.",
+            )
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses={200: OrganisationSerializer})
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        """Booking officers: confirm that the organisation is a voluntary organisation."""
+        organisation = self.get_object()
+        if not roles.is_officer(request.user):
+            raise PermissionDenied()
+        organisation = organisation_services.organisation_verify(
+            organisation=organisation, by=request.user
+        )
+        return Response(self.get_serializer(organisation).data)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        user = self.request.user
+        if user.is_authenticated:
+            context["roles"] = dict(user.memberships.values_list("organisation_id", "role"))
+        return context
+
+    def perform_create(self, serializer):
+        serializer.instance = organisation_services.organisation_create(
+            by=self.request.user, **serializer.validated_data
+        )
+        serializer.context["roles"][serializer.instance.pk] = "admin"
+
+    @extend_schema(responses={200: MembershipSerializer(many=True)}, methods=["GET"])
+    @extend_schema(
+        request=MembershipSerializer,
+        responses={201: MembershipSerializer, 400: BAD_REQUEST},
+        methods=["POST"],
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def members(self, request, pk=None):
+        """Members of the organisation; its administrators (and officers) add members."""
+        organisation = self.get_object()
+        if request.method == "GET":
+            members = Membership.objects.filter(organisation=organisation).select_related("user")
+            return Response(MembershipSerializer(members, many=True).data)
+        if not (
+            roles.is_officer(request.user)
+            or organisation.pk in roles.admin_organisation_ids(request.user)
+        ):
+            raise PermissionDenied()
+        incoming = MembershipSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        membership = organisation_services.membership_add(
+            organisation=organisation,
+            user=incoming.validated_data["user"],
+            role=incoming.validated_data["role"],
+            by=request.user,
+        )
+        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+class TokenView(ObtainAuthToken):
+    """Trade a username and password for a token. Tries are throttled, and a username is
+    locked for a while after repeated failures (django-axes, as on the web login)."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            if getattr(request, "axes_locked_out", False):
+                minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+                raise Throttled(
+                    detail=_("Too many failed logins; try again in %(minutes)d minutes.")
+                    % {"minutes": minutes}
+                ) from None
+            raise
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        """Who is signed in: name, language, roles and organisations."""
+        user = request.user
+        role_names = []
+        if roles.is_officer(user):
+            role_names.append("officer")
+        if user.caretaker_sites.exists():
+            role_names.append("caretaker")
+        if roles.is_counter_staff(user):
+            role_names.append("counter")
+        profile = getattr(user, "profile", None)
+        memberships = user.memberships.select_related("organisation").order_by("organisation__name")
+        data = {
+            "username": user.get_username(),
+            "name": user.get_full_name(),
+            "language": profile.language if profile else "nb",
+            "roles": role_names,
+            "organisations": [
+                {"id": m.organisation_id, "name": m.organisation.name, "role": m.role}
+                for m in memberships
+            ],
+        }
+        return Response(MeSerializer(data).data)

@@ -1,0 +1,20 @@
+from booking.models.bookings import Booking, BookingSeries
+from booking.models.organisations import Membership, Organisation, Profile
+from booking.models.places import Closure, Facility, OpeningHours, Room, Site
+from booking.models.pricing import PriceRule
+from booking.validators import ChoiceListValidator
+
+__all__ = [
+    "Booking",
+    "BookingSeries",
+    "ChoiceListValidator",
+    "Closure",
+    "Facility",
+    "Membership",
+    "OpeningHours",
+    "Organisation",
+    "PriceRule",
+    "Profile",
+    "Room",
+    "Site",
+]

@@ -1,0 +1,83 @@
+"""Who books: people, organisations and their members."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from booking.validators import validate_org_number
+
+
+class Profile(models.Model):
+    """What Lokale needs to know about a person beyond Django's user."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    language = models.CharField(
+        _("language"), max_length=5, choices=settings.LANGUAGES, default="nb"
+    )
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Organisation(models.Model):
+    class Category(models.TextChoices):
+        VOLUNTARY = "voluntary", _("voluntary organisation")
+        MUNICIPAL = "municipal", _("municipal unit")
+        COMMERCIAL = "commercial", _("commercial")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=200)
+    org_number = models.CharField(
+        _("organisation number"), max_length=9, blank=True, validators=[validate_org_number]
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    voluntary_verified = models.BooleanField(_("verified as voluntary"), default=False)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org_number"],
+                condition=~Q(org_number=""),
+                name="organisation_org_number_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("administrator")
+        MEMBER = "member", _("member")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation} ({self.role})"

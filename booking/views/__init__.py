@@ -1,0 +1,30 @@
+"""Web pages for people who book, and for the officers who approve."""
+
+from booking.views.bookings import booking_cancel, booking_detail, booking_new, my_bookings
+from booking.views.officers import (
+    approval_queue,
+    awaiting_verification,
+    booking_decide,
+    closure_new,
+    organisation_verify,
+    support_report_download,
+    support_report_page,
+)
+from booking.views.rooms import home, room_finder, room_week
+
+__all__ = [
+    "approval_queue",
+    "awaiting_verification",
+    "booking_cancel",
+    "booking_decide",
+    "booking_detail",
+    "booking_new",
+    "closure_new",
+    "home",
+    "my_bookings",
+    "organisation_verify",
+    "room_finder",
+    "room_week",
+    "support_report_download",
+    "support_report_page",
+]
