@@ -7,13 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from booking.api.fields import ERRORS
 from booking.models import Facility, OpeningHours, Organisation, Room, Site
-from booking.timeutil import UTC, AmbiguousTimeError, NonExistentTimeError, localize
+from booking.timeutil import AmbiguousTimeError, NonExistentTimeError, instant
 
 
 def local_instant(day: dt.date, at: dt.time) -> dt.datetime:
     """A date and a wall-clock time in Europe/Oslo as a UTC instant, or a ValidationError."""
     try:
-        return localize(dt.datetime.combine(day, at)).astimezone(UTC)
+        return instant(day, at)
     except NonExistentTimeError:
         raise forms.ValidationError(ERRORS["nonexistent"]) from None
     except AmbiguousTimeError:

@@ -20,11 +20,10 @@ from booking import roles, services
 from booking.models import Booking, BookingSeries, Closure, Organisation, PriceRule, Room
 from booking.pricing import CapLedger, Quote, quote_price
 from booking.timeutil import (
-    UTC,
     AmbiguousTimeError,
     NonExistentTimeError,
+    instant,
     local_midnight,
-    localize,
     to_local,
 )
 from config.errors import ConflictError
@@ -97,10 +96,6 @@ def _dates(first: dt.date, until: dt.date, weekdays: list[int]):
         day += dt.timedelta(days=1)
 
 
-def _instant(day: dt.date, at: dt.time) -> dt.datetime:
-    return localize(dt.datetime.combine(day, at)).astimezone(UTC)
-
-
 def _check_season(room: Room, first: dt.date, until: dt.date, weekdays, now) -> None:
     if not weekdays:
         raise ValidationError({"weekdays": [_("Choose at least one weekday.")]})
@@ -163,7 +158,7 @@ def series_plan(
     for day in _dates(first, until, weekdays):
         end_day = day + dt.timedelta(days=1) if end_time == dt.time(0) else day
         try:
-            start, end = _instant(day, start_time), _instant(end_day, end_time)
+            start, end = instant(day, start_time), instant(end_day, end_time)
         except (NonExistentTimeError, AmbiguousTimeError):
             occurrences.append(
                 Occurrence(

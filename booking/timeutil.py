@@ -31,6 +31,11 @@ def local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), tzinfo=OSLO).astimezone(UTC)
 
 
+def instant(day: dt.date, at: dt.time) -> dt.datetime:
+    """The UTC instant of a local date and wall-clock time; refuses the DST gap and overlap."""
+    return localize(dt.datetime.combine(day, at)).astimezone(UTC)
+
+
 def wall_time(day: dt.date, at: dt.time) -> dt.datetime:
     """The instant a wall-clock time occurs on a day; in the gap, the first valid instant."""
     naive = dt.datetime.combine(day, at)

@@ -95,7 +95,6 @@ def booking_new(request, room_pk: int):
         request.POST or None, organisations=organisations, initial=_initial_from_query(request)
     )
     conflict, alternatives = None, []
-    quote = _form_quote(room, form, organisations)
     plan = None
     if request.method == "POST" and form.is_valid() and form.cleaned_data.get("repeat_until"):
         data = form.cleaned_data
@@ -174,7 +173,8 @@ def booking_new(request, room_pk: int):
             "form": form,
             "conflict": conflict,
             "alternatives": alternatives,
-            "quote": quote,
+            # Priced only when the page is shown, not on the way to a redirect.
+            "quote": _form_quote(room, form, organisations),
         },
         status=409 if conflict else 400 if request.method == "POST" else 200,
     )
