@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from booking import roles, services
+from booking import notify, roles, services
 from booking.models import Booking, Closure, Room, Site
 
 # The cancel reason the organisations are given, in bokmål like the rest of what they are sent.
@@ -101,10 +101,11 @@ def closure_create(
         )
         cancel_reason = CANCEL_REASON.format(reason=reason)
         for booking in hits:
-            services.booking_cancel(booking=booking, by=by, reason=cancel_reason)
-    cancelled = list(
-        Booking.objects.filter(pk__in=[b.pk for b in hits])
-        .select_related("room__site", "organisation")
-        .order_by("start", "id")
-    )
+            services.booking_cancel(booking=booking, by=by, reason=cancel_reason, tell=False)
+        cancelled = list(
+            Booking.objects.filter(pk__in=[b.pk for b in hits])
+            .select_related("room__site", "organisation", "booked_by__profile")
+            .order_by("start", "id")
+        )
+        notify.bookings_cancelled(cancelled, by_closure=True)
     return closure, cancelled

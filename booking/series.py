@@ -12,11 +12,11 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from booking import roles, services
+from booking import notify, roles, services
 from booking.models import Booking, BookingSeries, Closure, Organisation, PriceRule, Room
 from booking.pricing import CapLedger, Quote, quote_price
 from booking.timeutil import (
@@ -243,6 +243,7 @@ def series_create(
                 )
                 for o in plan.free
             )  # fmt: skip
+            notify.bookings_saved(bookings)
     except IntegrityError as error:
         if not services.is_overlap_violation(error):
             raise
@@ -262,17 +263,23 @@ def series_cancel_from(*, booking: Booking, by, reason: str = "") -> int:
     if booking.series_id is None:
         raise ValidationError({"series": [_("This booking is not part of a weekly series.")]})
     now = timezone.now()
-    return Booking.objects.filter(
-        series_id=booking.series_id,
-        start__gte=booking.start,
-        status__in=Booking.ACTIVE_STATUSES,
-    ).update(
-        status=Booking.Status.CANCELLED,
-        cancelled_by=by,
-        cancelled_at=now,
-        cancel_reason=reason,
-        updated_at=now,
-    )
+    with transaction.atomic():
+        following = Booking.objects.filter(
+            series_id=booking.series_id,
+            start__gte=booking.start,
+            status__in=Booking.ACTIVE_STATUSES,
+        ).select_for_update(of=("self",))
+        pks = list(following.values_list("pk", flat=True))
+        count = Booking.objects.filter(pk__in=pks).update(
+            status=Booking.Status.CANCELLED,
+            cancelled_by=by,
+            cancelled_at=now,
+            cancel_reason=reason,
+            updated_at=now,
+            sequence=F("sequence") + 1,
+        )
+        notify.bookings_cancelled(_for_message(pks))
+    return count
 
 
 def series_decide(*, series: BookingSeries, by, approve: bool, note: str = "") -> int:
@@ -280,10 +287,24 @@ def series_decide(*, series: BookingSeries, by, approve: bool, note: str = "") -
     if not roles.is_officer(by):
         raise PermissionDenied("only booking officers decide on requests")
     now = timezone.now()
-    return Booking.objects.filter(series=series, status=Booking.Status.PENDING).update(
-        status=Booking.Status.CONFIRMED if approve else Booking.Status.REJECTED,
-        decided_by=by,
-        decided_at=now,
-        decision_note=note,
-        updated_at=now,
+    with transaction.atomic():
+        pending = Booking.objects.filter(series=series, status=Booking.Status.PENDING)
+        pks = list(pending.select_for_update(of=("self",)).values_list("pk", flat=True))
+        count = Booking.objects.filter(pk__in=pks).update(
+            status=Booking.Status.CONFIRMED if approve else Booking.Status.REJECTED,
+            decided_by=by,
+            decided_at=now,
+            decision_note=note,
+            updated_at=now,
+            sequence=F("sequence") + 1,
+        )
+        notify.bookings_decided(_for_message(pks))
+    return count
+
+
+def _for_message(pks: list[int]) -> list[Booking]:
+    return list(
+        Booking.objects.filter(pk__in=pks).select_related(
+            "room__site", "organisation", "booked_by__profile"
+        )
     )

@@ -6,11 +6,11 @@ import time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from booking import roles
+from booking import notify, roles
 from booking.models import Booking, Closure, OpeningHours, Organisation, Room
 from booking.pricing import quote_price
 from booking.selectors import opening_windows
@@ -259,7 +259,9 @@ def booking_create(
             children_and_youth=children_and_youth,
         ).snapshot(),
     )
-    _save_guarded(booking)
+    with transaction.atomic():
+        _save_guarded(booking)
+        notify.bookings_saved([booking])
     return booking
 
 
@@ -314,15 +316,21 @@ def booking_update(*, booking: Booking, by, now: dt.datetime | None = None, **ch
         )
         for key, value in quote.snapshot().items():
             setattr(booking, key, value)
-    if moved:
-        _save_guarded(booking, exclude_pk=booking.pk)
-    else:
-        booking.save()
+    booking.sequence += 1
+    with transaction.atomic():
+        if moved:
+            _save_guarded(booking, exclude_pk=booking.pk)
+            notify.bookings_saved([booking], changed=True)
+        else:
+            booking.save()
     return booking
 
 
-def booking_cancel(*, booking: Booking, by, reason: str = "") -> Booking:
-    """Cancel: the row stays, the time is free again. Cancelling twice changes nothing."""
+def booking_cancel(*, booking: Booking, by, reason: str = "", tell: bool = True) -> Booking:
+    """Cancel: the row stays, the time is free again. Cancelling twice changes nothing.
+
+    ``tell=False`` leaves the message to a caller that cancels many at once.
+    """
     if booking.status == Booking.Status.CANCELLED:
         return booking
     if booking.status == Booking.Status.REJECTED:
@@ -334,8 +342,11 @@ def booking_cancel(*, booking: Booking, by, reason: str = "") -> Booking:
             cancelled_at=timezone.now(),
             cancel_reason=reason,
             updated_at=timezone.now(),
+            sequence=F("sequence") + 1,
         )
-    booking.refresh_from_db()
+        booking.refresh_from_db()
+        if updated and tell:
+            notify.bookings_cancelled([booking])
     if not updated and booking.status != Booking.Status.CANCELLED:
         raise _fail("status", _("This booking can no longer be cancelled."))
     return booking
@@ -351,8 +362,11 @@ def _decide(*, booking: Booking, by, note: str, status: str) -> Booking:
             decided_at=timezone.now(),
             decision_note=note,
             updated_at=timezone.now(),
+            sequence=F("sequence") + 1,
         )
-    booking.refresh_from_db()
+        booking.refresh_from_db()
+        if updated:
+            notify.bookings_decided([booking])
     if not updated:
         raise _fail("status", _("Only a booking awaiting approval can be approved or rejected."))
     return booking

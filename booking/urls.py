@@ -17,6 +17,8 @@ urlpatterns = [
     path("organisations/awaiting/", views.awaiting_verification, name="awaiting_verification"),
     path("organisations/<int:pk>/verify/", views.organisation_verify, name="organisation_verify"),
     path("closures/new/", views.closure_new, name="closure_new"),
+    path("messages/failed/", views.failed_messages, name="failed_messages"),
+    path("messages/<int:pk>/resend/", views.message_resend, name="message_resend"),
     path("reports/support/", views.support_report_page, name="support_report"),
     path("reports/support.csv", views.support_report_download, name="support_report_csv"),
 ]

@@ -1,5 +1,6 @@
 """Typed readers for the environment that fail loudly on a bad value."""
 
+import datetime as dt
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -48,3 +49,12 @@ def check_known(prefix: str, known: set[str]) -> None:
         raise ImproperlyConfigured(
             f"Unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
         )
+
+
+def env_time(name: str, default: str) -> dt.time:
+    """A wall-clock time of day written HH:MM."""
+    raw = os.environ.get(name, default)
+    try:
+        return dt.time.fromisoformat(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a time of day (use HH:MM)") from None

@@ -7,7 +7,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import check_known, env_bool, env_int, env_list, env_str
+from config.env import check_known, env_bool, env_int, env_list, env_str, env_time
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -19,6 +19,12 @@ check_known(
         "LOKALE_HSTS_SECONDS",
         "LOKALE_LOGIN_FAILURE_LIMIT",
         "LOKALE_LOGIN_LOCKOUT_MINUTES",
+        "LOKALE_REMINDER_TIME",
+        "LOKALE_SITE_URL",
+        "LOKALE_DIGEST_TIME",
+        "LOKALE_SMS_BACKEND",
+        "LOKALE_NOTIFY_MAX_ATTEMPTS",
+        "LOKALE_NOTIFY_RETRY_SECONDS",
     },
 )
 
@@ -172,8 +178,46 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: without a broker, messages are delivered in-process after commit.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or None
+# Beat's clock is UTC, so the DST change neither skips nor doubles a run; the jobs are
+# sweeps that look at Europe/Oslo time themselves and send what is due and not yet sent.
 CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
+# A message is acknowledged only when its task has run, and given back if the worker dies.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis gives an unacknowledged task to another worker after the visibility timeout; a
+# task is killed well before that, so a running task is never delivered twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 3}
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BEAT_SCHEDULE = {
+    "notifications-sweep": {"task": "notifications.sweep", "schedule": dt.timedelta(minutes=1)},
+    "booking-reminders": {"task": "booking.send_reminders", "schedule": dt.timedelta(minutes=5)},
+    "caretaker-digests": {
+        "task": "booking.send_caretaker_digests",
+        "schedule": dt.timedelta(minutes=5),
+    },
+}
+
+# Notifications: retries of a transient error back off (with jitter) from this many seconds
+# up to NOTIFY_RETRY_CAP, for at most NOTIFY_MAX_ATTEMPTS tries; a row claimed for longer
+# than NOTIFY_STALE_AFTER (its worker was killed) is queued again by the sweep.
+NOTIFY_MAX_ATTEMPTS = env_int("LOKALE_NOTIFY_MAX_ATTEMPTS", 6)
+NOTIFY_RETRY_SECONDS = env_int("LOKALE_NOTIFY_RETRY_SECONDS", 30)
+NOTIFY_RETRY_CAP = dt.timedelta(minutes=15)
+NOTIFY_STALE_AFTER = dt.timedelta(seconds=CELERY_TASK_TIME_LIMIT * 2)
+NOTIFY_SWEEP_GRACE = dt.timedelta(minutes=1)
+SMS_BACKEND = env_str("LOKALE_SMS_BACKEND", "notifications.sms.ConsoleBackend")
+# Links in messages start with this address.
+SITE_URL = env_str("LOKALE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The day before a booking, at this local time, its reminder goes out.
+REMINDER_TIME = env_time("LOKALE_REMINDER_TIME", "18:00")
+# Caretakers get the day's schedule at this local time.
+DIGEST_TIME = env_time("LOKALE_DIGEST_TIME", "06:00")
 
 # Email
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -184,6 +228,7 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Lokale <lokale@localhost>")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = True

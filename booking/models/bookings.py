@@ -123,6 +123,8 @@ class Booking(models.Model):
         related_name="bookings",
         help_text=_("The weekly series this booking is an occurrence of."),
     )
+    # Grows with every change, so calendar programs take the newest version of the event.
+    sequence = models.PositiveIntegerField(_("revision"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -156,3 +158,8 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def uid(self) -> str:
+        """The booking's iCalendar UID: the same in invitations and feeds, forever."""
+        return f"booking-{self.pk}@lokale"

@@ -26,6 +26,8 @@ from booking.selectors import (
 from booking.series import (
     series_decide,
 )
+from notifications import services as notification_services
+from notifications.models import Message
 
 CLOSURE_FIELD = {"start": "start_time", "end": "end_time"}
 
@@ -179,3 +181,24 @@ def closure_new(request):
         {"form": form, "hits": hits},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+def failed_messages(request):
+    """Messages that could not be delivered, newest first, each with a resend button."""
+    _officer(request)
+    failed = Message.objects.filter(status=Message.Status.FAILED).order_by("-created_at")[:200]
+    return render(request, "booking/failed_messages.html", {"failed": failed})
+
+
+@login_required
+@require_POST
+def message_resend(request, pk: int):
+    _officer(request)
+    message = get_object_or_404(Message, pk=pk)
+    if notification_services.resend(message.pk):
+        text = _("The message to %(to)s is queued again.") % {"to": message.recipient}
+        messages.success(request, text)
+    else:
+        messages.info(request, _("This message is no longer failed."))
+    return redirect("booking:failed_messages")

@@ -109,7 +109,8 @@ def test_permission_matrix(people, booking, client_for, actor, action, expected)
         assert after == before
     elif action == "change":
         assert body["title"] == after["title"] == "Endret tittel"
-        untouched = set(before) - {"title", "updated_at"}
+        assert after["sequence"] == before["sequence"] + 1  # calendars take the new version
+        untouched = set(before) - {"title", "updated_at", "sequence"}
         assert {k: after[k] for k in untouched} == {k: before[k] for k in untouched}
     elif action == "cancel":
         assert body["status"] == after["status"] == Booking.Status.CANCELLED

@@ -1,0 +1,73 @@
+"""How a message leaves: rendered in the recipient's language, sent by email or SMS.
+
+Templates live with the app that decides what to say, under ``messages/``:
+``<template>.subject.txt`` and ``<template>.txt`` for email, ``<template>.sms.txt`` for
+SMS, each in a version per language (``<template>.nb.txt``, ``<template>.en.txt``; bokmål
+when the recipient's language has none). They are rendered in Europe/Oslo time with the
+message's language active.
+"""
+
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+
+from notifications import sms
+from notifications.ics import build_calendar
+from notifications.models import Message
+
+
+class Transient(Exception):
+    """Delivery failed in a way worth trying again."""
+
+
+def _render(message: Message, suffix: str) -> str:
+    languages = (message.language, "nb")
+    names = [f"messages/{message.template}.{lang}.{suffix}" for lang in languages]
+    with translation.override(message.language), timezone.override(settings.TIME_ZONE):
+        return render_to_string(names, message.context)
+
+
+def _email(message: Message) -> None:
+    subject = " ".join(_render(message, "subject.txt").split())
+    email = EmailMessage(
+        subject=subject,
+        body=_render(message, "txt"),
+        to=[message.recipient],
+        headers={"X-Lokale-Message": message.idempotency_key},
+    )
+    events = message.context.get("calendar")
+    if events:
+        email.attach("invitation.ics", build_calendar(events), "text/calendar; charset=utf-8")
+    email.send(fail_silently=False)
+
+
+def _sms(message: Message) -> None:
+    backend = import_string(settings.SMS_BACKEND)()
+    backend.send(message.recipient, _render(message, "sms.txt").strip())
+
+
+SENDERS = {Message.Channel.EMAIL: _email, Message.Channel.SMS: _sms}
+
+
+def is_transient(error: BaseException) -> bool:
+    """Worth another try: a 4xx reply, a dropped or refused connection, a timeout."""
+    if isinstance(error, sms.TransientError | Transient):
+        return True
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return True
+    if isinstance(error, smtplib.SMTPException):
+        return False
+    return isinstance(error, OSError)  # refused, reset, unreachable, timed out
+
+
+def send(message: Message) -> None:
+    SENDERS[message.channel](message)
