@@ -1,0 +1,165 @@
+"""Delivery with a real Redis broker, a real Celery worker and a real SMTP server."""
+
+import datetime as dt
+import time
+
+import pytest
+from django.utils import timezone
+
+from booking.models import Booking
+from booking.tasks import send_reminders
+from booking.timeutil import OSLO
+from notifications.models import Message
+from notifications.tasks import sweep
+from tests.conftest import next_weekday_at
+from tests.notifications.servers import wait_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def book(client, people, start=None):
+    start = start or next_weekday_at(1, 18)
+    response = client.post(
+        "/api/v1/bookings/",
+        {
+            "room": people.room.pk,
+            "organisation": people.org_a.pk,
+            "start": start.isoformat(),
+            "end": (start + dt.timedelta(hours=2)).isoformat(),
+            "title": "Sjakkturnering",
+            "attendees": 12,
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    return Booking.objects.get(pk=response.json()["id"])
+
+
+def settled(message_filter=None):
+    """No message is queued or being sent, and the worker has had time to do anything extra."""
+    rows = Message.objects.filter(**(message_filter or {}))
+    wait_for(lambda: not rows.filter(status__in=["queued", "sending"]).exists())
+    time.sleep(0.5)
+
+
+def test_a_booking_over_the_api_gives_exactly_one_confirmation_email(
+    people, client_for, worker, smtp
+):
+    booking = book(client_for(people.alice), people)
+
+    wait_for(lambda: smtp.received)
+    settled()
+    assert len(smtp.received) == 1
+    mail = smtp.received[0]
+    assert mail["To"] == people.alice.email
+    assert mail["Subject"].startswith("Bekreftet: Aulaen")
+    assert mail["X-Lokale-Message"] == f"booking:confirmed:{booking.pk}.0:{people.alice.pk}"
+    message = Message.objects.get()
+    assert (message.status, message.attempts, message.template) == ("sent", 1, "booking_confirmed")
+
+
+def test_the_reminder_job_run_twice_sends_one_reminder(people, client_for, worker, smtp, settings):
+    tomorrow_noon = dt.datetime.combine(
+        timezone.localdate() + dt.timedelta(days=1), dt.time(12), tzinfo=OSLO
+    )
+    booking = book(client_for(people.alice), people, start=tomorrow_noon)
+    Booking.objects.filter(pk=booking.pk).update(created_at=timezone.now() - dt.timedelta(days=3))
+    settings.REMINDER_TIME = dt.time(0, 0)  # due from midnight tonight: i.e. now
+    settled()
+    smtp.received.clear()
+
+    send_reminders.delay()
+    send_reminders.delay()
+    wait_for(lambda: Message.objects.filter(template="booking_reminder").exists())
+    settled()
+
+    assert [m["Subject"].strip() for m in smtp.received] == [  # a folded header may start " "
+        f"Påminnelse: Aulaen {reminder_when(tomorrow_noon)}"
+    ]
+    assert Message.objects.filter(template="booking_reminder").count() == 1
+
+
+def reminder_when(start):
+    from django.utils import translation
+
+    from booking.templatetags.lokale import when
+
+    with translation.override("nb"):
+        return when(start)
+
+
+def test_broker_down_at_commit_the_booking_stands_and_the_sweep_sends_once(
+    people, client_for, with_broker, smtp, settings
+):
+    with_broker.stop()
+    began = time.monotonic()
+    booking = book(client_for(people.alice), people)
+    took = time.monotonic() - began
+    assert booking.status == Booking.Status.CONFIRMED
+    assert took < 5, f"the request waited {took:.1f} s for an absent broker"
+    message = Message.objects.get()
+    assert (message.status, message.attempts) == ("queued", 0)
+    assert smtp.received == []
+
+    with_broker.start()
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    settings.NOTIFY_SWEEP_GRACE = dt.timedelta(0)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        sweep.delay()
+        wait_for(lambda: smtp.received)
+        settled()
+        sweep.delay()  # nothing is left to send
+        time.sleep(1)
+    assert len(smtp.received) == 1
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("sent", 1)
+
+
+def test_a_busy_mail_server_is_tried_again_and_the_message_sent_once(
+    people, client_for, worker, smtp
+):
+    smtp.mailbox.data_replies = ["451 4.3.0 Mail server busy, try again later"]
+    book(client_for(people.alice), people)
+
+    wait_for(lambda: smtp.received)
+    settled()
+    assert len(smtp.received) == 1
+    message = Message.objects.get()
+    assert (message.status, message.attempts) == ("sent", 2)
+    assert message.last_error == ""
+
+
+def test_a_refused_address_ends_as_failed_with_the_error(people, client_for, worker, smtp):
+    smtp.mailbox.rcpt_reply = "550 5.1.1 No such mailbox here"
+    book(client_for(people.alice), people)
+
+    wait_for(lambda: Message.objects.filter(status="failed").exists())
+    settled()
+    message = Message.objects.get()
+    assert message.attempts == 1
+    assert "550" in message.last_error and "No such mailbox here" in message.last_error
+    assert smtp.received == []
+
+
+def test_a_slow_mail_server_does_not_slow_the_booking_request(people, client_for, worker, smtp):
+    client = client_for(people.alice)
+    book(client, people, start=next_weekday_at(2, 18))  # warm up: first request, first publish
+    settled()
+
+    began = time.monotonic()
+    book(client, people, start=next_weekday_at(3, 18))
+    fast = time.monotonic() - began
+    settled()
+
+    smtp.mailbox.delay = 5
+    began = time.monotonic()
+    book(client, people, start=next_weekday_at(4, 18))
+    slow = time.monotonic() - began
+
+    assert slow < fast + 0.5, f"fast {fast:.2f} s, slow {slow:.2f} s"
+    assert slow < 2
+    assert Message.objects.filter(status__in=["queued", "sending"]).count() == 1
+    wait_for(lambda: len(smtp.received) == 3, timeout=20)  # and it does arrive
