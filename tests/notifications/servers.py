@@ -51,7 +51,7 @@ class RedisServer:
             return False
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # noqa: S603 (our own arguments)
             [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no"],
             stdout=subprocess.DEVNULL,
@@ -74,18 +74,19 @@ class ScriptedMailbox:
         self.rcpt_reply: str | None = None  # refuse every recipient with this
         self.delay = 0.0
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.rcpt_reply:
             return self.rcpt_reply
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         if self.delay:
             await asyncio.sleep(self.delay)
         if self.data_replies:
             return self.data_replies.pop(0)
-        self.received.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.received.append(parsed)
         return "250 Message accepted for delivery"
 
 
