@@ -1,3 +1,4 @@
+import datetime as dt
 import subprocess
 import sys
 
@@ -53,3 +54,43 @@ def test_sqlite_writes_take_the_lock_at_begin():
         pytest.skip("SQLite only")
     connection.ensure_connection()
     assert connection.transaction_mode == "IMMEDIATE"
+
+
+def test_celery_gives_each_task_to_one_worker_and_back_if_it_dies():
+    """Acks late, given back when the worker is lost, one task at a time per worker process,
+    and killed before Redis would hand the same task to another worker."""
+    assert settings.CELERY_TASK_ACKS_LATE is True
+    assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST is True
+    assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert settings.CELERY_TASK_SOFT_TIME_LIMIT < settings.CELERY_TASK_TIME_LIMIT < visibility
+    # A retry's countdown is held by the worker unacknowledged: it must end before then too.
+    assert settings.NOTIFY_RETRY_CAP.total_seconds() < visibility
+    # A claimed row is taken back only when its worker must be dead (the hard limit passed).
+    assert settings.NOTIFY_STALE_AFTER.total_seconds() > settings.CELERY_TASK_TIME_LIMIT
+
+    from config.celery import app
+
+    assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
+    assert app.conf.worker_prefetch_multiplier == 1
+
+
+def test_beat_runs_short_sweeps_on_a_utc_clock():
+    """No crontab in local time (DST would skip or double a run), no long countdowns: every
+    job is a sweep every few minutes that sends what is due and not yet sent."""
+    assert settings.CELERY_TIMEZONE == "UTC" and settings.CELERY_ENABLE_UTC is True
+    from config.celery import app
+
+    app.loader.import_default_modules()  # what a worker does at start: autodiscovery
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert isinstance(entry["schedule"], dt.timedelta), name
+        assert entry["schedule"] <= dt.timedelta(minutes=5), name
+        assert entry["task"] in app.tasks, name
+
+
+def test_reminder_and_digest_times_fail_loudly(monkeypatch):
+    monkeypatch.setenv("LOKALE_REMINDER_TIME", "kl 18")
+    with pytest.raises(ImproperlyConfigured, match="LOKALE_REMINDER_TIME"):
+        env.env_time("LOKALE_REMINDER_TIME", "18:00")
+    monkeypatch.setenv("LOKALE_REMINDER_TIME", "17:30")
+    assert env.env_time("LOKALE_REMINDER_TIME", "18:00") == dt.time(17, 30)

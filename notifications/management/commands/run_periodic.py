@@ -21,8 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=int, default=60, help="seconds between runs")
 
     def handle(self, *args, loop: bool, interval: int, **options):
-        import config.celery  # noqa: F401  (registers the tasks)
-
+        current_app.loader.import_default_modules()  # find every app's tasks, as a worker does
         while True:
             for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
                 result = current_app.tasks[entry["task"]].apply()
