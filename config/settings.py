@@ -211,7 +211,7 @@ NOTIFY_RETRY_SECONDS = env_int("LOKALE_NOTIFY_RETRY_SECONDS", 30)
 NOTIFY_RETRY_CAP = dt.timedelta(minutes=15)
 NOTIFY_STALE_AFTER = dt.timedelta(seconds=CELERY_TASK_TIME_LIMIT * 2)
 NOTIFY_SWEEP_GRACE = dt.timedelta(minutes=1)
-SMS_BACKEND = env_str("LOKALE_SMS_BACKEND", "notifications.sms.ConsoleBackend")
+SMS_BACKEND = env_str("LOKALE_SMS_BACKEND") or "notifications.sms.ConsoleBackend"
 # Links in messages start with this address.
 SITE_URL = env_str("LOKALE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The day before a booking, at this local time, its reminder goes out.

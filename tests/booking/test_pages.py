@@ -69,6 +69,7 @@ def crowded(people):
         ("olga", "/organisations/awaiting/"),
         ("olga", "/closures/new/"),
         ("olga", "/reports/support/?year={year}"),
+        ("olga", "/messages/failed/"),
         ("anon", "/accounts/login/"),
     ],
 )

@@ -114,6 +114,24 @@ def test_officer_verifies_an_organisation_and_reads_the_support_report(town, pag
     assert download.value.suggested_filename.endswith(".csv")
 
 
+def test_officer_sends_a_failed_message_again(town, page):
+    from notifications.models import Message
+
+    failed = Message.objects.create(
+        channel="email", recipient="leder@example.org", template="booking_reminder",
+        context={"bookings": []}, idempotency_key="e2e:failed", status="failed", attempts=6,
+        last_error="SMTPRecipientsRefused: 550 5.1.1 No such mailbox",
+    )  # fmt: skip
+    log_in(page, "olga")
+    page.goto("/messages/failed/")
+    visit(page, "failed-messages")
+    page.get_by_role("button", name="Send på nytt").click()
+    page.wait_for_url("**/messages/failed/")
+    assert "Meldingen til leder@example.org står i kø igjen." in page.content()
+    failed.refresh_from_db()
+    assert failed.status == "sent"
+
+
 def test_the_price_follows_the_chosen_organisation_live(town, page):
     dina = UserFactory(username="dina")
     shop = OrganisationFactory(name="Dinas Butikk AS", category="commercial")
