@@ -170,13 +170,14 @@ def queue_for_room(room_id: int) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ROOM_LOCK_NAMESPACE, room_id])
 
 
-def _save_guarded(booking: Booking, *, exclude_pk=None) -> None:
+def _save_guarded(booking: Booking, *, exclude_pk=None, then=None) -> None:
     """Save unless the time is taken; the database has the last word.
 
     On PostgreSQL the exclusion constraint decides, and the conflicting intervals are
     read only after it refused; writers to one room queue on an advisory lock so that
     they do not deadlock on each other's uncommitted rows (should one still happen, the
     victim tries again). On SQLite the IMMEDIATE transaction serialises check and insert.
+    ``then`` runs after the save in the same transaction (the outbox rows of the change).
     """
     for attempt in range(1, DEADLOCK_RETRIES + 1):
         try:
@@ -191,6 +192,8 @@ def _save_guarded(booking: Booking, *, exclude_pk=None) -> None:
                     if taken:
                         raise BookingConflict(taken)
                 booking.save()
+                if then is not None:
+                    then()
             return
         except IntegrityError as error:
             if not is_overlap_violation(error):
@@ -259,9 +262,7 @@ def booking_create(
             children_and_youth=children_and_youth,
         ).snapshot(),
     )
-    with transaction.atomic():
-        _save_guarded(booking)
-        notify.bookings_saved([booking])
+    _save_guarded(booking, then=lambda: notify.bookings_saved([booking]))
     return booking
 
 
@@ -317,12 +318,14 @@ def booking_update(*, booking: Booking, by, now: dt.datetime | None = None, **ch
         for key, value in quote.snapshot().items():
             setattr(booking, key, value)
     booking.sequence += 1
-    with transaction.atomic():
-        if moved:
-            _save_guarded(booking, exclude_pk=booking.pk)
-            notify.bookings_saved([booking], changed=True)
-        else:
-            booking.save()
+    if moved:
+        _save_guarded(
+            booking,
+            exclude_pk=booking.pk,
+            then=lambda: notify.bookings_saved([booking], changed=True),
+        )
+    else:
+        booking.save()
     return booking
 
 

@@ -23,6 +23,9 @@ check_known(
         "LOKALE_SITE_URL",
         "LOKALE_DIGEST_TIME",
         "LOKALE_SMS_BACKEND",
+        "LOKALE_SMS_URL",
+        "LOKALE_SMS_TOKEN",
+        "LOKALE_SMS_SENDER",
         "LOKALE_NOTIFY_MAX_ATTEMPTS",
         "LOKALE_NOTIFY_RETRY_SECONDS",
     },
@@ -212,6 +215,10 @@ NOTIFY_RETRY_CAP = dt.timedelta(minutes=15)
 NOTIFY_STALE_AFTER = dt.timedelta(seconds=CELERY_TASK_TIME_LIMIT * 2)
 NOTIFY_SWEEP_GRACE = dt.timedelta(minutes=1)
 SMS_BACKEND = env_str("LOKALE_SMS_BACKEND") or "notifications.sms.ConsoleBackend"
+# For notifications.sms.HttpBackend: the gateway's address, bearer token and sender name.
+SMS_URL = env_str("LOKALE_SMS_URL")
+SMS_TOKEN = env_str("LOKALE_SMS_TOKEN")
+SMS_SENDER = env_str("LOKALE_SMS_SENDER", "Lokale")
 # Links in messages start with this address.
 SITE_URL = env_str("LOKALE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The day before a booking, at this local time, its reminder goes out.

@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -42,20 +42,36 @@ def enqueue(
     """
     if not recipient:
         return False
-    message, created = Message.objects.get_or_create(  # its INSERT runs in a savepoint
-        idempotency_key=key,
-        defaults={
-            "channel": channel,
-            "recipient": recipient,
-            "template": template,
-            "context": context,
-            "language": language,
-        },
-    )
-    if created:
-        pk = message.pk
+    pk = _insert_new(
+        channel=channel, recipient=recipient, template=template, context=context,
+        idempotency_key=key, language=language,
+    )  # fmt: skip
+    if pk is not None:
         transaction.on_commit(lambda: dispatch(pk), robust=True)
-    return created
+    return pk is not None
+
+
+def _insert_new(**values) -> int | None:
+    """INSERT … ON CONFLICT (idempotency_key) DO NOTHING RETURNING id: one statement, and
+    a key already used neither raises (which would spoil the caller's transaction) nor
+    writes. PostgreSQL and SQLite (3.35+) both speak it; the ORM has no such call."""
+    now = timezone.now()
+    values |= {"status": Message.Status.QUEUED, "attempts": 0, "next_attempt_at": now,
+               "last_error": "", "created_at": now}  # fmt: skip
+    fields = [Message._meta.get_field(name) for name in values]
+    connection = connections[router.db_for_write(Message)]
+    params = [f.get_db_prep_save(values[f.name], connection) for f in fields]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)  # our model's names, not input
+    sql = (
+        f"INSERT INTO {quote(Message._meta.db_table)} ({columns})"  # noqa: S608
+        f" VALUES ({', '.join(['%s'] * len(fields))})"
+        f" ON CONFLICT ({quote('idempotency_key')}) DO NOTHING RETURNING {quote('id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def dispatch(pk: int) -> None:
