@@ -21,6 +21,7 @@ check_known(
         "LOKALE_LOGIN_LOCKOUT_MINUTES",
         "LOKALE_REMINDER_TIME",
         "LOKALE_SITE_URL",
+        "LOKALE_LENDING_RETENTION_DAYS",
         "LOKALE_DIGEST_TIME",
         "LOKALE_SMS_BACKEND",
         "LOKALE_SMS_URL",
@@ -204,6 +205,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "booking.send_caretaker_digests",
         "schedule": dt.timedelta(minutes=5),
     },
+    "loan-reminders": {"task": "lending.send_due_reminders", "schedule": dt.timedelta(minutes=5)},
+    "anonymise-borrowers": {
+        "task": "lending.anonymise_borrowers",
+        "schedule": dt.timedelta(minutes=5),
+    },
 }
 
 # Notifications: retries of a transient error back off (with jitter) from this many seconds
@@ -223,6 +229,8 @@ SMS_SENDER = env_str("LOKALE_SMS_SENDER", "Lokale")
 SITE_URL = env_str("LOKALE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The day before a booking, at this local time, its reminder goes out.
 REMINDER_TIME = env_time("LOKALE_REMINDER_TIME", "18:00")
+# A borrower with no loans or reservations for this long is anonymised.
+LENDING_RETENTION_DAYS = env_int("LOKALE_LENDING_RETENTION_DAYS", 365)
 # Caretakers get the day's schedule at this local time.
 DIGEST_TIME = env_time("LOKALE_DIGEST_TIME", "06:00")
 
