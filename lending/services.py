@@ -136,6 +136,20 @@ def borrower_for_organisation(organisation, *, now: dt.datetime | None = None) -
     return borrower
 
 
+def borrower_search(query: str, limit: int = 20) -> list[Borrower]:
+    """By phone (three digits or more) or by part of the name; anonymised ones are gone."""
+    query = query.strip()
+    if not query:
+        return []
+    found = Borrower.objects.filter(anonymised_at__isnull=True)
+    digits = normalise_phone(query).lstrip("+")
+    if len(digits) >= 3 and len(digits) >= len(query.replace(" ", "")) - 1:
+        found = found.filter(phone__contains=digits)
+    else:
+        found = found.filter(name__icontains=query)
+    return list(found.order_by("name", "id")[:limit])
+
+
 # ---------------------------------------------------------------- reservations
 
 

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from booking.models import Booking, Facility, Membership, OpeningHours, Organisation, Room, Site
@@ -108,3 +109,41 @@ class BookingFactory(DjangoModelFactory):
     title = "Styremøte"
     attendees = 10
     status = Booking.Status.CONFIRMED
+
+
+class CentreFactory(SiteFactory):
+    name = factory.Sequence(lambda n: f"Utlånssentral {n}")
+    kind = Site.Kind.LENDING_CENTRE
+
+
+class ItemTypeFactory(DjangoModelFactory):
+    class Meta:
+        model = "lending.ItemType"
+        skip_postgeneration_save = True
+
+    centre = factory.SubFactory(CentreFactory)
+    name = factory.Sequence(lambda n: f"Telt {n}")
+    category = "outdoor"
+    default_loan_days = 7
+    max_loan_days = 14
+    max_per_borrower = 2
+    turnaround_days = 0
+
+    @factory.post_generation
+    def units(self, create, extracted, **kwargs):
+        """``units=3`` makes three available units with barcodes <type id>-1 … -3."""
+        from lending.models import Item
+
+        for n in range(1, (extracted or 0) + 1):
+            Item.objects.create(item_type=self, barcode=f"T{self.pk}-{n}")
+
+
+class BorrowerFactory(DjangoModelFactory):
+    class Meta:
+        model = "lending.Borrower"
+
+    name = factory.Faker("name", locale="no_NO")
+    phone = factory.Sequence(lambda n: f"+47900{n:05d}")
+    email = factory.Sequence(lambda n: f"laaner{n}@example.org")
+    consent_at = factory.LazyFunction(timezone.now)
+    last_activity_at = factory.LazyFunction(timezone.now)
