@@ -7,5 +7,8 @@ def navigation(request):
     """What the menu and the login pages need; the officer check runs only when asked."""
     return {
         "nav_is_officer": lambda: roles.is_officer(request.user),
+        "nav_is_counter": lambda: (
+            roles.is_counter_staff(request.user) or roles.is_officer(request.user)
+        ),
         "login_lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }

@@ -236,4 +236,3 @@ class StatsView(APIView):
         year = query.validated_data.get("year") or timezone.localdate().year
         centre = query.validated_data.get("centre")
         return Response(lending_stats(year, centre.pk if centre else None))
-

@@ -123,7 +123,7 @@ def test_counter_over_the_api(api, centre):
     assert back.status_code == 201 and back.json()["item_status"] == "in_repair"
     twice = dina.post("/api/v1/lending/returns/", {"barcode": codes[0], "condition": "ok"},
                       format="json")  # fmt: skip
-    assert twice.status_code == 409 and "not out on loan" in twice.json()["detail"]
+    assert twice.status_code == 409 and "er ikke utlånt" in twice.json()["detail"]
     export = dina.get(f"/api/v1/lending/borrowers/{centre.per.pk}/export/").json()
     assert export["borrower"]["phone"] == "+4791234567" and len(export["loans"]) == 1
     assert dina.get("/api/v1/lending/loans/?overdue=true").json() == []

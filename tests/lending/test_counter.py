@@ -110,7 +110,8 @@ def test_returning_a_unit_that_is_not_out_is_a_clear_conflict(centre):
 
     with pytest.raises(ConflictError) as caught:
         counter.loan_return(by=centre.dina, barcode=code(centre.tent, 1), condition="ok")
-    assert "is not out on loan" in caught.value.detail
+    assert caught.value.conflicts == [{"barcode": code(centre.tent, 1), "reason": "not_out"}]
+    assert "Telt 4 personer" in caught.value.detail
 
 
 def test_a_returned_unit_dries_before_it_is_lent_again(centre):

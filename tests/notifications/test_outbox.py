@@ -169,6 +169,8 @@ def test_run_periodic_runs_beats_jobs_here_without_a_broker(django_capture_on_co
         "notifications-sweep: 1",
         "booking-reminders: 0",
         "caretaker-digests: 0",
+        "loan-reminders: 0",
+        "anonymise-borrowers: 0",
     ]
     left.refresh_from_db()
     assert left.status == "sent" and len(mail.outbox) == 1

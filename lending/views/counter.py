@@ -1,0 +1,232 @@
+"""The counter: find or register the borrower, scan, confirm; take units back.
+
+The basket lives in the session, so every scan is one short POST that a keyboard-wedge
+scanner makes by typing the code and Enter; the page answers with the verdict on that
+code (and on the whole basket) at once, with no script needed.
+"""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from config.errors import ConflictError
+from lending import counter, privacy, services
+from lending.forms import (
+    BorrowerForm,
+    BorrowerSearchForm,
+    CheckoutForm,
+    ReturnForm,
+    ScanForm,
+)
+from lending.labels import code128_svg
+from lending.models import Borrower, Item, ItemType, Loan, LoanLine
+from lending.stats import lending_stats, lending_stats_csv
+
+BASKET = "lending_counter"
+
+
+def _staff(request) -> None:
+    if not services.is_staff(request.user):
+        raise PermissionDenied
+
+
+def _basket(request) -> dict:
+    return request.session.get(BASKET) or {"borrower": None, "codes": []}
+
+
+def _save_basket(request, basket: dict) -> None:
+    request.session[BASKET] = basket
+
+
+@login_required
+def counter_page(request):
+    _staff(request)
+    basket = _basket(request)
+    if "borrower" in request.GET:
+        chosen = Borrower.objects.filter(pk=request.GET["borrower"], anonymised_at__isnull=True)
+        basket = {"borrower": chosen[0].pk if chosen else None, "codes": []}
+        _save_basket(request, basket)
+    borrower = (
+        Borrower.objects.filter(pk=basket["borrower"]).first() if basket["borrower"] else None
+    )
+    search = BorrowerSearchForm(request.GET if "q" in request.GET else None)
+    found = services.borrower_search(search.cleaned_data["q"]) if search.is_valid() else None
+    scans, due = [], None
+    if borrower and basket["codes"]:
+        scans, due = counter.plan_loan(borrower=borrower, barcodes=basket["codes"], due=None,
+                                       today=services.local_today())  # fmt: skip
+    last = scans[-1] if scans else None
+    return render(request, "lending/counter.html", {
+        "borrower": borrower, "search": search, "found": found, "scans": scans, "last": last,
+        "register": BorrowerForm(initial={"language": "nb"}), "scan_form": ScanForm(),
+        "checkout_form": CheckoutForm(initial={"due": due}), "return_form": ReturnForm(),
+        "all_ok": bool(scans) and all(s.ok for s in scans),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def register_borrower(request):
+    _staff(request)
+    form = BorrowerForm(request.POST)
+    if form.is_valid():
+        try:
+            borrower = services.borrower_register(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            messages.success(request, _("%(name)s is registered.") % {"name": borrower.name})
+            _save_basket(request, {"borrower": borrower.pk, "codes": []})
+            return redirect("lending:counter")
+    return render(request, "lending/counter.html", {
+        "register": form, "search": BorrowerSearchForm(), "scan_form": ScanForm(),
+        "return_form": ReturnForm(),
+    }, status=400)  # fmt: skip
+
+
+@login_required
+@require_POST
+def scan(request):
+    _staff(request)
+    basket = _basket(request)
+    form = ScanForm(request.POST)
+    if basket["borrower"] and form.is_valid():
+        basket["codes"] = [*basket["codes"], form.cleaned_data["barcode"].strip()][
+            : counter.MAX_BASKET
+        ]
+        _save_basket(request, basket)
+    return redirect("lending:counter")
+
+
+@login_required
+@require_POST
+def scan_remove(request, index: int):
+    _staff(request)
+    basket = _basket(request)
+    if 0 <= index < len(basket["codes"]):
+        del basket["codes"][index]
+        _save_basket(request, basket)
+    return redirect("lending:counter")
+
+
+@login_required
+@require_POST
+def checkout(request):
+    _staff(request)
+    basket = _basket(request)
+    borrower = get_object_or_404(Borrower, pk=basket["borrower"] or 0)
+    form = CheckoutForm(request.POST)
+    due = form.cleaned_data["due"] if form.is_valid() else None
+    try:
+        loan = counter.loan_create(by=request.user, borrower=borrower, barcodes=basket["codes"],
+                                   due=due)  # fmt: skip
+    except (ValidationError, ConflictError) as error:
+        text = error.detail if isinstance(error, ConflictError) else " ".join(error.messages)
+        messages.error(request, text)
+        return redirect("lending:counter")
+    _save_basket(request, {"borrower": None, "codes": []})
+    return redirect("lending:loan_receipt", pk=loan.pk)
+
+
+@login_required
+def loan_receipt(request, pk: int):
+    _staff(request)
+    loan = get_object_or_404(
+        Loan.objects.select_related("borrower", "centre").prefetch_related(
+            Prefetch("lines", LoanLine.objects.select_related("item__item_type"))
+        ),
+        pk=pk,
+    )
+    return render(request, "lending/receipt.html", {"loan": loan})
+
+
+@login_required
+@require_POST
+def return_unit(request):
+    _staff(request)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Scan the unit and choose its condition."))
+        return redirect("lending:counter")
+    try:
+        line = counter.loan_return(by=request.user, **form.cleaned_data)
+    except (ValidationError, ConflictError) as error:
+        text = error.detail if isinstance(error, ConflictError) else " ".join(error.messages)
+        messages.error(request, text)
+    else:
+        messages.success(request, _("%(item)s is back (%(condition)s).") % {
+            "item": line.item, "condition": line.get_condition_display()})  # fmt: skip
+    return redirect("lending:counter")
+
+
+@login_required
+def overdue(request):
+    _staff(request)
+    today = services.local_today()
+    lines = (
+        LoanLine.objects.filter(returned_at__isnull=True, loan__due__lt=today)
+        .select_related("loan__borrower", "item__item_type")
+        .order_by("loan__due", "loan_id", "id")
+    )
+    return render(request, "lending/overdue.html", {"lines": lines, "today": today})
+
+
+@login_required
+def labels(request):
+    """Code 128 labels to print for the chosen item type's units (or the codes given)."""
+    _staff(request)
+    items = Item.objects.select_related("item_type").exclude(status=Item.Status.RETIRED)
+    if request.GET.get("type"):
+        items = items.filter(
+            item_type_id=request.GET["type"] if request.GET["type"].isdigit() else 0
+        )
+    elif request.GET.get("codes"):
+        items = items.filter(barcode__in=request.GET["codes"].split(","))
+    else:
+        items = items.none()
+    labels = [{"item": i, "svg": code128_svg(i.barcode)} for i in items[:200]]
+    types = ItemType.objects.filter(active=True).select_related("centre")
+    return render(request, "lending/labels.html", {"labels": labels, "types": types})
+
+
+def _year(request) -> int:
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+
+
+@login_required
+def stats_page(request):
+    _staff(request)
+    stats = lending_stats(_year(request))
+    return render(request, "lending/stats.html", {"stats": stats, "months": range(1, 13)})
+
+
+@login_required
+def stats_csv(request):
+    _staff(request)
+    year = _year(request)
+    response = HttpResponse(lending_stats_csv(lending_stats(year)), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="utlan-{year}.csv"'
+    return response
+
+
+@login_required
+def borrower_export(request, pk: int):
+    _staff(request)
+    borrower = get_object_or_404(Borrower, pk=pk)
+    response = HttpResponse(
+        json.dumps(privacy.borrower_export(borrower), ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="laaner-{borrower.pk}.json"'
+    return response
