@@ -67,7 +67,8 @@ def counter_page(request):
     return render(request, "lending/counter.html", {
         "borrower": borrower, "search": search, "found": found, "scans": scans, "last": last,
         "register": BorrowerForm(initial={"language": "nb"}), "scan_form": ScanForm(),
-        "checkout_form": CheckoutForm(initial={"due": due}), "return_form": ReturnForm(),
+        "checkout_form": CheckoutForm(initial={"due": due}),
+        "return_form": ReturnForm(prefix="return"),
         "all_ok": bool(scans) and all(s.ok for s in scans),
     })  # fmt: skip
 
@@ -90,7 +91,7 @@ def register_borrower(request):
             return redirect("lending:counter")
     return render(request, "lending/counter.html", {
         "register": form, "search": BorrowerSearchForm(), "scan_form": ScanForm(),
-        "return_form": ReturnForm(),
+        "return_form": ReturnForm(prefix="return"),
     }, status=400)  # fmt: skip
 
 
@@ -154,7 +155,7 @@ def loan_receipt(request, pk: int):
 @require_POST
 def return_unit(request):
     _staff(request)
-    form = ReturnForm(request.POST)
+    form = ReturnForm(request.POST, prefix="return")
     if not form.is_valid():
         messages.error(request, _("Scan the unit and choose its condition."))
         return redirect("lending:counter")

@@ -114,7 +114,8 @@ def visit(page, name: str) -> None:
     small = page.evaluate(
         """() => [...document.querySelectorAll(
               'button, .button, select, nav a, .slots a, ' +
-              'input:not([type=hidden]):not([type=checkbox]), .check label')]
+              'input:not([type=hidden]):not([type=checkbox]):not([type=radio]), ' +
+              '.check label, fieldset li label')]
             .filter(e => e.offsetParent !== null)
             .map(e => [e.outerHTML.slice(0, 80), e.getBoundingClientRect()])
             .filter(([, r]) => r.height < 44 || r.width < 24)

@@ -64,11 +64,12 @@ def test_the_counter_from_registration_to_return(centre):
     receipt = dina.get(response["Location"]).content.decode()
     assert "Ola Nordmann" in receipt and f"T{centre.skis.pk}-1" in receipt
     assert LoanLine.objects.filter(loan__borrower=ola).count() == 2
-    dina.post("/lending/counter/return/", {"barcode": codes[2], "condition": "damaged",
-                                           "note": "Bindingen løs"})  # fmt: skip
+    damaged = {"return-barcode": codes[2], "return-condition": "damaged",
+               "return-note": "Bindingen løs"}  # fmt: skip
+    dina.post("/lending/counter/return/", damaged)
     assert Item.objects.get(barcode=codes[2]).status == "in_repair"
-    back = dina.post("/lending/counter/return/", {"barcode": codes[2], "condition": "ok"},
-                     follow=True)  # fmt: skip
+    again = {"return-barcode": codes[2], "return-condition": "ok"}
+    back = dina.post("/lending/counter/return/", again, follow=True)
     assert "er ikke utlånt" in back.content.decode()
 
 
