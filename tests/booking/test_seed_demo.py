@@ -4,10 +4,12 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.test import RequestFactory
+from django.utils import timezone
 
 from booking import roles
 from booking.models import Booking, Facility, Membership, Organisation, Profile, Room, Site
 from booking.validators import org_number_is_valid
+from lending.models import Borrower, Item, ItemType, Loan, LoanLine, Reservation
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +33,21 @@ def seed(*args) -> str:
 def counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (Site, Room, Facility, Organisation, Membership, Booking, Profile)
+        for model in (
+            Site,
+            Room,
+            Facility,
+            Organisation,
+            Membership,
+            Booking,
+            Profile,
+            ItemType,
+            Item,
+            Borrower,
+            Loan,
+            LoanLine,
+            Reservation,
+        )
     } | {"User": get_user_model().objects.count()}
 
 
@@ -138,3 +154,13 @@ def test_password_option_sets_every_demo_password():
             )
             is None
         ), username
+
+
+def test_the_demo_lending_centre_has_equipment_a_loan_out_and_one_overdue():
+    seed()
+    assert ItemType.objects.count() == 8 and Item.objects.count() == 34
+    assert {b.name for b in Borrower.objects.all()} == {"Nora Berg", "Emil Dahl (13)"}
+    overdue = Loan.objects.filter(due__lt=timezone.localdate())
+    assert [loan.borrower.name for loan in overdue] == ["Emil Dahl (13)"]
+    assert LoanLine.objects.filter(returned_at__isnull=True).count() == 4
+    assert Reservation.objects.get().quantity == 6

@@ -11,8 +11,9 @@ from booking.models import (
 from booking.roles import COUNTER_GROUP, OFFICER_GROUP
 
 LENDING_NOTE = (
-    "The lending centre is a site without equipment for now: the lending models "
-    "(item types, units, loans) come with a later issue."
+    "The lending centre has equipment with barcodes FV-0101 … FV-0806, two borrowers, "
+    "one loan out, one overdue and a reservation: see /lending/ and, as demo-counter, "
+    "/lending/counter/."
 )
 
 FACILITIES = [
