@@ -25,4 +25,4 @@ RUN python scripts/compile_messages.py \
 USER lokale
 
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

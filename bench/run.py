@@ -170,6 +170,8 @@ def start_gunicorn(url: str, args) -> tuple[subprocess.Popen, int]:
         server = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "gunicorn"),
+                "-c",
+                "config/gunicorn.py",
                 "config.wsgi:application",
                 "--bind",
                 f"127.0.0.1:{port}",

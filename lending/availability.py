@@ -16,6 +16,7 @@ from booking.timeutil import OSLO, local_midnight
 from lending.models import Item, ItemType, LoanLine, Reservation
 
 MAX_TURNAROUND = 30  # the ItemType validator's limit
+ONE_DAY = dt.timedelta(days=1)
 
 
 def days(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -51,9 +52,11 @@ def free_by_day(
 
     def promise(type_id: int, first: dt.date, last: dt.date, quantity: int) -> None:
         last += dt.timedelta(days=types[type_id].turnaround_days)
-        for day in period:
-            if first <= day <= last:
-                promised[type_id][day] += quantity
+        counts = promised[type_id]
+        day, last = max(first, start), min(last, end)
+        while day <= last:
+            counts[day] += quantity
+            day += ONE_DAY
 
     earliest = start - dt.timedelta(days=MAX_TURNAROUND)
     reservations = (

@@ -5,6 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,11 +16,12 @@ from booking.models import Booking
 from booking.timeutil import OSLO
 from config.errors import ConflictError
 from lending import services
-from lending.api.views import catalogue
+from lending.api.views import catalogue_types, with_free_days
 from lending.forms import CatalogueForm, EquipmentForm, ReserveForm
 from lending.models import ItemType
 
 DAYS_SHOWN = 14
+PER_PAGE = 48
 
 
 def catalogue_page(request):
@@ -28,12 +30,16 @@ def catalogue_page(request):
     form = CatalogueForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     start = max(data.get("start") or today, today)
-    types = catalogue(data.get("centre"), data.get("category"), start=start,
-                      end=start + dt.timedelta(days=DAYS_SHOWN - 1), today=today)  # fmt: skip
-    default_end = start + dt.timedelta(days=1)
+    page = Paginator(catalogue_types(data.get("centre"), data.get("category")), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    types = with_free_days(page.object_list, start=start,
+                           end=start + dt.timedelta(days=DAYS_SHOWN - 1), today=today)  # fmt: skip
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "lending/catalogue.html", {
-        "form": form, "types": types, "start": start,
-        "reserve_initial": {"start": start, "end": default_end},
+        "form": form, "types": types, "page": page, "query": query.urlencode(), "start": start,
+        "reserve_initial": {"start": start, "end": start + dt.timedelta(days=1)},
     })  # fmt: skip
 
 
