@@ -37,6 +37,7 @@ def catalogue_types(centre=None, category=None):
         ItemType.objects.filter(active=True)
         .select_related("centre")
         .annotate(units=Count("items", filter=~Q(items__status__in=["in_repair", "retired"])))
+        .order_by("category", "name", "size", "id")  # Meta.ordering is dropped by GROUP BY
     )
     if centre:
         types = types.filter(centre=centre)
