@@ -15,6 +15,7 @@ check_known(
     "LOKALE_",
     {
         "LOKALE_STATIC_ROOT",
+        "LOKALE_MEDIA_ROOT",
         "LOKALE_SECURE_SSL_REDIRECT",
         "LOKALE_HSTS_SECONDS",
         "LOKALE_LOGIN_FAILURE_LIMIT",
@@ -142,6 +143,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env_str("LOKALE_STATIC_ROOT", str(BASE_DIR / "staticfiles"))
+# Uploaded photos of equipment. DEBUG serves them; in production the reverse proxy does.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env_str("LOKALE_MEDIA_ROOT", str(BASE_DIR / "media"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # The service serves its own assets (no CDN); WhiteNoise does it efficiently in production.
 STORAGES = {

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -13,3 +15,6 @@ urlpatterns = [
     path("lending/", include("lending.urls")),
     path("", include("booking.urls")),
 ]
+
+if settings.DEBUG:  # uploaded photos; in production the reverse proxy serves /media/
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

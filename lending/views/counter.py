@@ -50,9 +50,12 @@ def _save_basket(request, basket: dict) -> None:
 def counter_page(request):
     _staff(request)
     basket = _basket(request)
-    if "borrower" in request.GET:
-        chosen = Borrower.objects.filter(pk=request.GET["borrower"], anonymised_at__isnull=True)
-        basket = {"borrower": chosen[0].pk if chosen else None, "codes": []}
+    if "borrower" in request.GET:  # a borrower chosen from the search, or none ("another")
+        raw = request.GET["borrower"]
+        chosen = Borrower.objects.filter(
+            pk=int(raw) if raw.isdigit() else 0, anonymised_at__isnull=True
+        ).first()
+        basket = {"borrower": chosen.pk if chosen else None, "codes": []}
         _save_basket(request, basket)
     borrower = (
         Borrower.objects.filter(pk=basket["borrower"]).first() if basket["borrower"] else None

@@ -73,6 +73,15 @@ def test_the_counter_from_registration_to_return(centre):
     assert "er ikke utlånt" in back.content.decode()
 
 
+def test_choosing_another_borrower_empties_the_counter(centre):
+    dina = client_for(centre.dina)
+    dina.get(f"/lending/counter/?borrower={centre.per.pk}")
+    assert "Utlån til Per Hansen" in dina.get("/lending/counter/").content.decode()
+    for query in ("?borrower=", "?borrower=abc", "?borrower=999999"):
+        page = dina.get(f"/lending/counter/{query}")
+        assert page.status_code == 200 and "Finn låneren" in page.content.decode()
+
+
 def test_registering_a_minor_without_a_guardian_says_so(centre):
     response = client_for(centre.dina).post("/lending/counter/borrowers/", {
         "name": "Ola", "phone": "400", "language": "nb", "is_minor": "on", "consent": "on",
