@@ -181,21 +181,24 @@ def test_the_invitation_places_an_autumn_booking_after_the_fall_back(people, sen
     assert length == dt.timedelta(hours=4)
 
 
+def local_day_at(days_ahead: int, hour: int) -> dt.datetime:
+    """A whole local hour on a day counted from today: never near midnight, whenever run."""
+    day = dt.datetime.now(OSLO).date() + dt.timedelta(days=days_ahead)
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=OSLO)
+
+
 class TestReminders:
-    def make(self, people, *, hours_ahead=30):
-        start = (dt.datetime.now(UTC) + dt.timedelta(hours=hours_ahead)).replace(
-            minute=0, second=0, microsecond=0
-        )
+    def make(self, people):
+        """A booking the day after tomorrow at 12:00, made a week before."""
+        start = local_day_at(2, 12)
         booking = book(people, start=start)
         Booking.objects.filter(pk=booking.pk).update(created_at=start - dt.timedelta(days=7))
         return Booking.objects.get(pk=booking.pk)
 
     def test_due_the_day_before_at_the_configured_time_and_only_once(self, people, settings, sent):
         settings.REMINDER_TIME = dt.time(18)
-        booking = self.make(people)
-        moment = dt.datetime.combine(
-            booking.start.astimezone(OSLO).date() - dt.timedelta(days=1), dt.time(18), tzinfo=OSLO
-        )
+        self.make(people)
+        moment = local_day_at(1, 18)
         mail.outbox.clear()
         assert sent(lambda: notify.send_reminders(now=moment - dt.timedelta(minutes=1))) == 0
         assert sent(lambda: notify.send_reminders(now=moment)) == 1
@@ -205,28 +208,21 @@ class TestReminders:
 
     def test_a_phone_on_the_profile_also_gets_an_sms(self, people, settings, sent, capsys):
         Profile.objects.create(user=people.alice, phone="+47 400 00 001")
-        booking = self.make(people)
+        self.make(people)
         settings.REMINDER_TIME = dt.time(0)
-        day_before = booking.start.astimezone(OSLO).date() - dt.timedelta(days=1)
-        now = dt.datetime.combine(day_before, dt.time(0), tzinfo=OSLO)
-        assert sent(lambda: notify.send_reminders(now=now)) == 2
+        assert sent(lambda: notify.send_reminders(now=local_day_at(1, 0))) == 2
         assert "SMS to +47 400 00 001:\nLokale: Påminnelse om Aulaen" in capsys.readouterr().out
         assert Message.objects.get(channel="sms").status == "sent"
 
     def test_none_for_a_booking_made_after_the_reminder_time(self, people, settings, sent):
-        settings.REMINDER_TIME = dt.time(0)
-        start = (dt.datetime.now(UTC) + dt.timedelta(hours=30)).replace(
-            minute=0, second=0, microsecond=0
-        )
-        book(people, start=start)  # made now, after its reminder moment
-        day_before = start.astimezone(OSLO).date() - dt.timedelta(days=1)
-        now = max(dt.datetime.now(UTC), dt.datetime.combine(day_before, dt.time(1), tzinfo=OSLO))
-        assert notify.send_reminders(now=now) == 0
+        settings.REMINDER_TIME = dt.time(0)  # tomorrow's bookings were due a reminder at 00:00
+        book(people, start=local_day_at(1, 12))  # made now, after that moment
+        assert notify.send_reminders(now=dt.datetime.now(UTC)) == 0
 
     def test_a_moved_booking_is_reminded_of_its_new_time(self, people, settings, sent):
         settings.REMINDER_TIME = dt.time(0)
-        booking = self.make(people, hours_ahead=30)
-        now = dt.datetime.now(UTC)
+        booking = self.make(people)
+        now = local_day_at(1, 0) + dt.timedelta(minutes=1)
         assert notify.send_reminders(now=now) == 1
         services.booking_update(
             booking=booking, by=people.alice,
