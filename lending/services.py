@@ -225,7 +225,21 @@ def reservation_create(
     return reservation
 
 
+def can_change_reservation(user, reservation: Reservation) -> bool:
+    """Staff, the borrower themself, or a member of the borrowing organisation."""
+    borrower = reservation.borrower
+    return is_staff(user) or (
+        user.is_authenticated
+        and (
+            borrower.user_id == user.pk or borrower.organisation_id in roles.organisation_ids(user)
+        )
+    )
+
+
 def reservation_cancel(*, reservation: Reservation, by) -> Reservation:
+    """Give the units back. Only who may change it; cancelling twice changes nothing."""
+    if not can_change_reservation(by, reservation):
+        raise PermissionDenied("not your reservation")
     Reservation.objects.filter(pk=reservation.pk, status=Reservation.Status.ACTIVE).update(
         status=Reservation.Status.CANCELLED
     )

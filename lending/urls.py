@@ -7,6 +7,7 @@ app_name = "lending"
 urlpatterns = [
     path("", views.catalogue_page, name="catalogue"),
     path("item-types/<int:pk>/reserve/", views.reserve, name="reserve"),
+    path("reservations/<int:pk>/cancel/", views.reservation_cancel, name="reservation_cancel"),
     path("bookings/<int:pk>/equipment/", views.booking_equipment, name="booking_equipment"),
     path("counter/", views.counter_page, name="counter"),
     path("counter/borrowers/", views.register_borrower, name="register_borrower"),

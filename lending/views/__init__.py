@@ -1,6 +1,11 @@
 """Web pages of the lending centre: the catalogue for everyone, the counter for staff."""
 
-from lending.views.catalogue import booking_equipment, catalogue_page, reserve
+from lending.views.catalogue import (
+    booking_equipment,
+    catalogue_page,
+    reservation_cancel,
+    reserve,
+)
 from lending.views.counter import (
     borrower_export,
     checkout,
@@ -26,6 +31,7 @@ __all__ = [
     "loan_receipt",
     "overdue",
     "register_borrower",
+    "reservation_cancel",
     "reserve",
     "return_unit",
     "scan",

@@ -18,7 +18,7 @@ from config.errors import ConflictError
 from lending import services
 from lending.api.views import catalogue_types, with_free_days
 from lending.forms import CatalogueForm, EquipmentForm, ReserveForm
-from lending.models import ItemType
+from lending.models import ItemType, Reservation
 
 DAYS_SHOWN = 14
 PER_PAGE = 48
@@ -37,8 +37,16 @@ def catalogue_page(request):
                            end=start + dt.timedelta(days=DAYS_SHOWN - 1), today=today)  # fmt: skip
     query = request.GET.copy()
     query.pop("page", None)
+    mine = (
+        Reservation.objects.filter(
+            borrower__user=request.user, status=Reservation.Status.ACTIVE, end__gte=today
+        ).select_related("item_type__centre")
+        if request.user.is_authenticated
+        else []
+    )
     return render(request, "lending/catalogue.html", {
         "form": form, "types": types, "page": page, "query": query.urlencode(), "start": start,
+        "mine": mine,
         "reserve_initial": {"start": start, "end": start + dt.timedelta(days=1)},
     })  # fmt: skip
 
@@ -104,3 +112,14 @@ def booking_equipment(request, pk: int):
     else:
         messages.error(request, _("Choose the equipment and how many."))
     return redirect("booking:booking_detail", pk=booking.pk)
+
+
+@login_required
+@require_POST
+def reservation_cancel(request, pk: int):
+    reservation = get_object_or_404(Reservation.objects.select_related("borrower"), pk=pk)
+    if not services.can_change_reservation(request.user, reservation):
+        raise Http404
+    services.reservation_cancel(reservation=reservation, by=request.user)
+    messages.success(request, _("The reservation is cancelled."))
+    return redirect("lending:catalogue")

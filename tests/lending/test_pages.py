@@ -129,3 +129,16 @@ def test_equipment_for_a_booking_from_its_page(centre):
     bob = client_for(centre.people.bob)
     assert bob.post(f"/lending/bookings/{booking.pk}/equipment/",
                     {"item_type": centre.tent.pk, "quantity": 1}).status_code == 404  # fmt: skip
+
+
+def test_a_member_sees_and_cancels_her_reservation_and_no_one_else_can(centre):
+    alice = client_for(centre.people.alice)
+    alice.post(f"/lending/item-types/{centre.tent.pk}/reserve/",
+               {"quantity": 1, "start": days_from_today(1), "end": days_from_today(2)})  # fmt: skip
+    reservation = Reservation.objects.get()
+    assert "Dine reservasjoner" in alice.get("/lending/").content.decode()
+    bob = client_for(centre.people.bob)
+    assert bob.post(f"/lending/reservations/{reservation.pk}/cancel/").status_code == 404
+    alice.post(f"/lending/reservations/{reservation.pk}/cancel/")
+    reservation.refresh_from_db()
+    assert reservation.status == "cancelled"
