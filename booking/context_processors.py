@@ -7,6 +7,10 @@ def navigation(request):
     """What the menu and the login pages need; the officer check runs only when asked."""
     return {
         "nav_is_officer": lambda: roles.is_officer(request.user),
+        "nav_is_caretaker": lambda: (
+            request.user.is_authenticated
+            and (roles.is_officer(request.user) or request.user.caretaker_sites.exists())
+        ),
         "nav_is_counter": lambda: (
             roles.is_counter_staff(request.user) or roles.is_officer(request.user)
         ),

@@ -208,3 +208,15 @@ class ClosureForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("end_time", error)
         return data
+
+
+class ActivityCalendarForm(forms.Form):
+    week = forms.DateField(label=_("Week of"), required=False, widget=DateInput())
+    site = forms.ModelChoiceField(
+        Site.objects.exclude(kind=Site.Kind.LENDING_CENTRE), required=False, label=_("Place"),
+        empty_label=_("All places"),
+    )  # fmt: skip
+    category = forms.ChoiceField(
+        label=_("Organiser"), required=False,
+        choices=[("", _("All organisers")), *Organisation.Category.choices],
+    )  # fmt: skip

@@ -183,3 +183,22 @@ def organisations_awaiting_verification() -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         category=Organisation.Category.VOLUNTARY, voluntary_verified=False
     ).order_by("created_at", "pk")
+
+
+def public_bookings(start, end, *, site=None, category=None):
+    """Public, confirmed bookings between two instants: what residents may see."""
+    found = Booking.objects.filter(
+        public=True, status=Booking.Status.CONFIRMED, start__lt=end, end__gt=start
+    ).select_related("room__site", "organisation")
+    if site:
+        found = found.filter(room__site=site)
+    if category:
+        found = found.filter(organisation__category=category)
+    return found.order_by("start", "id")
+
+
+def public_overlaps(booking) -> list:
+    """For a public booking: the other public events in the municipality at the same time."""
+    if not booking.public:
+        return []
+    return list(public_bookings(booking.start, booking.end).exclude(pk=booking.pk)[:20])

@@ -1,6 +1,24 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from booking import views
+from booking import feeds, views
+
+
+class DateConverter:
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value):
+        import datetime as dt
+
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(value) from None
+
+    def to_url(self, value):
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+register_converter(DateConverter, "date")
 
 app_name = "booking"
 
@@ -19,6 +37,20 @@ urlpatterns = [
     path("closures/new/", views.closure_new, name="closure_new"),
     path("messages/failed/", views.failed_messages, name="failed_messages"),
     path("messages/<int:pk>/resend/", views.message_resend, name="message_resend"),
+    path("caretaker/", views.caretaker_home, name="caretaker_home"),
+    path("caretaker/<int:site>/<date:day>/", views.caretaker_day, name="caretaker_day"),
+    path("caretaker/bookings/<int:pk>/report/", views.caretaker_report, name="caretaker_report"),
+    path("calendar/", views.activity_calendar, name="activity_calendar"),
+    path("calendar/links/", views.calendar_links, name="calendar_links"),
+    path(
+        "calendar/links/<str:kind>/<int:pk>/new/",
+        views.calendar_link_new,
+        name="calendar_link_new",
+    ),
+    path("calendar/public.ics", feeds.public_feed, name="feed_public"),
+    path("calendar/rooms/<int:pk>.ics", feeds.room_feed, name="feed_room"),
+    path("calendar/organisations/<int:pk>.ics", feeds.organisation_feed, name="feed_organisation"),
+    path("calendar/sites/<int:pk>.ics", feeds.site_feed, name="feed_site"),
     path("reports/support/", views.support_report_page, name="support_report"),
     path("reports/support.csv", views.support_report_download, name="support_report_csv"),
 ]

@@ -269,3 +269,23 @@ class CancelSerializer(serializers.Serializer):
 class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     conflicts = IntervalSerializer(many=True)
+
+
+class PublicEventSerializer(serializers.Serializer):
+    """Another organisation's public event: what is on the activity calendar anyway."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    organisation = serializers.CharField(source="organisation.name", default=None)
+    room_name = serializers.CharField(source="room.name")
+    site_name = serializers.CharField(source="room.site.name")
+    start = LocalDateTimeField()
+    end = LocalDateTimeField()
+
+
+class BookingCreatedSerializer(BookingSerializer):
+    public_overlaps = PublicEventSerializer(
+        many=True,
+        help_text="For a public booking: other public events in the municipality at the same "
+        "time, so the organiser can avoid a clash. The booking is made either way.",
+    )

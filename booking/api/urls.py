@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from booking.api import closures, organisations, pricing, views
+from booking.api import closures, organisations, pricing, schedule, views
 
 router = DefaultRouter()
 router.register("sites", views.SiteViewSet)
@@ -14,6 +14,7 @@ urlpatterns = [
     path("me/", organisations.MeView.as_view(), name="api-me"),
     path("quotes/", pricing.QuoteView.as_view(), name="api-quotes"),
     path("closures/", closures.ClosureView.as_view(), name="api-closures"),
+    path("schedule/", schedule.ScheduleView.as_view(), name="api-schedule"),
     path("reports/support/", pricing.SupportReportView.as_view(), name="api-support-report"),
     *router.urls,
 ]

@@ -16,6 +16,7 @@ from booking import roles, services
 from booking.api.filters import BookingFilterSet, RoomFilterSet
 from booking.api.serializers import (
     AvailabilityQuerySerializer,
+    BookingCreatedSerializer,
     BookingCreateSerializer,
     BookingSerializer,
     BookingUpdateSerializer,
@@ -32,6 +33,7 @@ from booking.api.serializers import (
 from booking.models import Room, Site
 from booking.selectors import (
     booking_visible_to,
+    public_overlaps,
     room_availability,
 )
 from booking.series import series_cancel_from, series_create, series_decide, series_plan
@@ -104,7 +106,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         responses={
             201: PolymorphicProxySerializer(
                 component_name="BookingOrSeries",
-                serializers=[BookingSerializer, SeriesCreatedSerializer],
+                serializers=[BookingCreatedSerializer, SeriesCreatedSerializer],
                 resource_type_field_name=None,
             ),
             200: OpenApiResponse(SeriesPlanSerializer, description="A series preview."),
@@ -122,7 +124,8 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         on_conflict = data.pop("on_conflict")
         if recurrence is None:
             booking = services.booking_create(by=request.user, **data)
-            return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
+            booking.public_overlaps = public_overlaps(booking)
+            return Response(BookingCreatedSerializer(booking).data, status=status.HTTP_201_CREATED)
         start, end = to_local(data["start"]), to_local(data["end"])
         season = {
             "room": data["room"],

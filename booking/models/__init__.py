@@ -1,4 +1,5 @@
 from booking.models.bookings import Booking, BookingSeries
+from booking.models.caretaking import BookingReport
 from booking.models.organisations import Membership, Organisation, Profile
 from booking.models.places import Closure, Facility, OpeningHours, Room, Site
 from booking.models.pricing import PriceRule
@@ -6,6 +7,7 @@ from booking.validators import ChoiceListValidator
 
 __all__ = [
     "Booking",
+    "BookingReport",
     "BookingSeries",
     "ChoiceListValidator",
     "Closure",

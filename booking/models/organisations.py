@@ -38,6 +38,9 @@ class Organisation(models.Model):
     voluntary_verified = models.BooleanField(_("verified as voluntary"), default=False)
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    # The secret in the address of this calendar feed; empty until someone makes a link.
+    calendar_token = models.CharField(_("calendar link secret"), max_length=64, blank=True,
+                                      editable=False)  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"

@@ -25,6 +25,9 @@ class Site(models.Model):
     caretakers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="caretaker_sites"
     )
+    # The secret in the address of this calendar feed; empty until someone makes a link.
+    calendar_token = models.CharField(_("calendar link secret"), max_length=64, blank=True,
+                                      editable=False)  # fmt: skip
 
     class Meta:
         ordering = ["name", "id"]

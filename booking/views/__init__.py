@@ -1,6 +1,8 @@
 """Web pages for people who book, and for the officers who approve."""
 
 from booking.views.bookings import booking_cancel, booking_detail, booking_new, my_bookings
+from booking.views.calendar import activity_calendar, calendar_link_new, calendar_links
+from booking.views.caretaker import caretaker_day, caretaker_home, caretaker_report
 from booking.views.officers import (
     approval_queue,
     awaiting_verification,
@@ -15,12 +17,18 @@ from booking.views.officers import (
 from booking.views.rooms import home, room_finder, room_week
 
 __all__ = [
+    "activity_calendar",
     "approval_queue",
     "awaiting_verification",
     "booking_cancel",
     "booking_decide",
     "booking_detail",
     "booking_new",
+    "calendar_link_new",
+    "calendar_links",
+    "caretaker_day",
+    "caretaker_home",
+    "caretaker_report",
     "closure_new",
     "failed_messages",
     "home",

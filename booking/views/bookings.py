@@ -23,6 +23,7 @@ from booking.pricing import quote_price
 from booking.selectors import (
     booking_visible_to,
     nearest_free_slots,
+    public_overlaps,
 )
 from booking.series import (
     SeriesConflict,
@@ -195,6 +196,8 @@ def booking_detail(request, pk: int):
             "booking": booking,
             "can_manage": roles.can_manage_booking(request.user, booking),
             "cancel_form": CancelForm(),
+            "public_overlaps": public_overlaps(booking) if booking.is_active else [],
+            "reports": booking.reports.all() if roles.is_officer(request.user) else [],
         },
     )
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from booking import organisations as organisation_services
 from booking import roles, services
+from booking.caretaking import no_shows_by_organisation
 from booking.closures import closure_create, closure_hits, closure_validate
 from booking.forms import (
     ClosureForm,
@@ -128,7 +129,12 @@ def support_report_page(request):
     return render(
         request,
         "booking/support_report.html",
-        {"form": form, "report": support_report(year), "year": year},
+        {
+            "form": form,
+            "report": support_report(year),
+            "year": year,
+            "no_shows": no_shows_by_organisation(year),
+        },
     )
 
 

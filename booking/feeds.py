@@ -1,0 +1,231 @@
+"""Calendar feeds (RFC 5545) built with django-ical, extended where it falls short.
+
+django-ical writes no VTIMEZONE, a naive DTSTAMP, and drops SEQUENCE (and any field whose
+value is 0). Here every event has the booking's stable UID, a SEQUENCE that grows with each
+change, DTSTART/DTEND in Europe/Oslo with the zone's VTIMEZONE, a UTC DTSTAMP, and a
+cancelled (or rejected) booking stays in the feed with STATUS:CANCELLED for 30 days so that
+calendar programs remove it. Each feed answers ETag/Last-Modified, so polling is cheap.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.db.models import Count, Max, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import condition
+from django_ical import feedgenerator
+from django_ical.views import ICalFeed
+
+from booking.models import Booking, Organisation, Room, Site
+from booking.timeutil import OSLO, UTC
+
+GONE_KEPT_FOR = dt.timedelta(days=30)  # a cancelled event stays this long, as CANCELLED
+PAST = dt.timedelta(days=30)
+AHEAD = dt.timedelta(days=400)
+STATUS = {
+    Booking.Status.PENDING: "TENTATIVE",
+    Booking.Status.CONFIRMED: "CONFIRMED",
+    Booking.Status.CANCELLED: "CANCELLED",
+    Booking.Status.REJECTED: "CANCELLED",
+}
+
+
+class OsloFeed(feedgenerator.ICal20Feed):
+    """django-ical's generator, plus the VTIMEZONE of every TZID the events use."""
+
+    def write_items(self, calendar):
+        super().write_items(calendar)
+        calendar.add_missing_timezones()
+
+
+def feed_bookings(now: dt.datetime | None = None):
+    """The bookings a feed may show: from 30 days back to 400 ahead; the active ones, and
+    those cancelled or rejected in the last 30 days (so calendars learn they are gone)."""
+    now = now or timezone.now()
+    return Booking.objects.filter(start__lt=now + AHEAD, end__gt=now - PAST).filter(
+        Q(status__in=Booking.ACTIVE_STATUSES) | Q(updated_at__gte=now - GONE_KEPT_FOR)
+    )
+
+
+class BookingFeed(ICalFeed):
+    feed_type = OsloFeed
+    product_id = "-//Lokale//Lokale//NB"
+    timezone = "Europe/Oslo"
+    link = "/"
+
+    def bookings(self, obj):
+        raise NotImplementedError
+
+    def items(self, obj):
+        return (
+            self.bookings(obj).select_related("room__site", "organisation").order_by("start", "id")
+        )
+
+    def item_guid(self, booking):
+        return booking.uid
+
+    def item_link(self, booking):
+        return f"{settings.SITE_URL}/rooms/{booking.room_id}/"
+
+    def item_start_datetime(self, booking):
+        return booking.start.astimezone(OSLO)
+
+    def item_end_datetime(self, booking):
+        return booking.end.astimezone(OSLO)
+
+    def item_timestamp(self, booking):
+        return booking.updated_at.astimezone(UTC)
+
+    def item_updateddate(self, booking):
+        return booking.updated_at.astimezone(UTC)
+
+    def item_status(self, booking):
+        return STATUS[booking.status]
+
+    def item_location(self, booking):
+        site = booking.room.site
+        return ", ".join(p for p in (booking.room.name, site.name, site.address) if p)
+
+    def item_description(self, booking):
+        return ""
+
+    def item_extra_kwargs(self, booking):
+        return {**super().item_extra_kwargs(booking), "sequence": booking.sequence}
+
+
+def _public_title(booking) -> str:
+    if booking.public and booking.organisation:
+        return f"{booking.title} – {booking.organisation.name}"
+    return booking.title if booking.public else _("Busy")
+
+
+class RoomFeed(BookingFeed):
+    """Anyone: when the room is taken; titles only of public bookings."""
+
+    def get_object(self, request, pk):
+        return Room.objects.select_related("site").get(pk=pk, is_active=True)
+
+    def title(self, room):
+        return f"{room.name}, {room.site.name}"
+
+    def bookings(self, room):
+        return feed_bookings().filter(room=room)
+
+    def item_title(self, booking):
+        return _public_title(booking)
+
+
+class PublicFeed(BookingFeed):
+    """Anyone: the public activity calendar (public, confirmed bookings)."""
+
+    def get_object(self, request):
+        return request.GET.get("site", "")
+
+    def title(self, site):
+        return _("Activities in the municipality")
+
+    def bookings(self, site):
+        qs = feed_bookings().filter(public=True).exclude(status=Booking.Status.PENDING)
+        return qs.filter(room__site_id=int(site)) if site.isdigit() else qs
+
+    def item_title(self, booking):
+        return _public_title(booking)
+
+
+def _check_token(obj, request):
+    given = request.GET.get("token", "")
+    if not obj.calendar_token or not hmac.compare_digest(obj.calendar_token, given):
+        raise Http404("no such calendar")
+    return obj
+
+
+class OrganisationFeed(BookingFeed):
+    """The organisation's own bookings, with details; the address holds a secret."""
+
+    def get_object(self, request, pk):
+        return _check_token(Organisation.objects.get(pk=pk), request)
+
+    def title(self, organisation):
+        return organisation.name
+
+    def bookings(self, organisation):
+        return feed_bookings().filter(organisation=organisation)
+
+    def item_title(self, booking):
+        return booking.title
+
+    def item_description(self, booking):
+        return booking.notes
+
+
+class SiteFeed(BookingFeed):
+    """The caretaker's feed of a site: who, how many, how to set up."""
+
+    def get_object(self, request, pk):
+        return _check_token(Site.objects.get(pk=pk), request)
+
+    def title(self, site):
+        return _("Bookings at %(site)s") % {"site": site.name}
+
+    def bookings(self, site):
+        return feed_bookings().filter(room__site=site)
+
+    def items(self, site):
+        return super().items(site).select_related("booked_by__profile")
+
+    def item_title(self, booking):
+        who = booking.organisation.name if booking.organisation else booking.title
+        return f"{booking.room.name}: {who}"
+
+    def item_description(self, booking):
+        user = booking.booked_by
+        phone = getattr(getattr(user, "profile", None), "phone", "") or (
+            booking.organisation.contact_phone if booking.organisation else ""
+        )
+        lines = [
+            booking.title,
+            _("Contact: %(name)s %(phone)s") % {"name": user.get_full_name() or user.username,
+                                               "phone": phone},
+            _("Attendees: %(n)d") % {"n": booking.attendees},
+        ]  # fmt: skip
+        if booking.notes:
+            lines.append(_("Setup: %(notes)s") % {"notes": booking.notes})
+        return "\n".join(lines)
+
+
+def _version(feed, request, *args, **kwargs) -> tuple[str, dt.datetime | None]:
+    """What the feed's content depends on, read in one query (once per request)."""
+    cached = getattr(request, "_feed_version", None)
+    if cached is not None:
+        return cached
+    request._feed_version = _read_version(feed, request, *args, **kwargs)
+    return request._feed_version
+
+
+def _read_version(feed, request, *args, **kwargs) -> tuple[str, dt.datetime | None]:
+    try:
+        obj = feed.get_object(request, *args, **kwargs)
+    except (Http404, Room.DoesNotExist, Organisation.DoesNotExist, Site.DoesNotExist):
+        return "", None
+    state = feed.bookings(obj).aggregate(changed=Max("updated_at"), n=Count("id"))
+    day = timezone.localdate().isoformat()  # the window moves once a day
+    raw = f"{type(feed).__name__}:{args}:{kwargs}:{state['n']}:{state['changed']}:{day}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32], state["changed"]
+
+
+def conditional(feed: BookingFeed):
+    """The feed view, answering 304 Not Modified when nothing changed."""
+    return condition(
+        etag_func=lambda request, *a, **kw: _version(feed, request, *a, **kw)[0] or None,
+        last_modified_func=lambda request, *a, **kw: _version(feed, request, *a, **kw)[1],
+    )(feed)
+
+
+room_feed = conditional(RoomFeed())
+public_feed = conditional(PublicFeed())
+organisation_feed = conditional(OrganisationFeed())
+site_feed = conditional(SiteFeed())

@@ -1,0 +1,73 @@
+"""The public activity calendar, and the secret links to the calendar feeds."""
+
+import datetime as dt
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from booking import roles
+from booking.forms import ActivityCalendarForm
+from booking.models import Organisation, Site
+from booking.selectors import public_bookings
+from booking.timeutil import OSLO, local_midnight
+
+
+def activity_calendar(request):
+    """Public bookings of a week by day: what, who (the organisation), where, when."""
+    form = ActivityCalendarForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    day = data.get("week") or timezone.localdate()
+    monday = day - dt.timedelta(days=day.weekday())
+    start, end = local_midnight(monday), local_midnight(monday + dt.timedelta(days=7))
+    days = {monday + dt.timedelta(days=n): [] for n in range(7)}
+    for booking in public_bookings(
+        start, end, site=data.get("site"), category=data.get("category")
+    ):
+        local_day = booking.start.astimezone(OSLO).date()
+        days.setdefault(local_day, []).append(booking)
+    query = request.GET.copy()
+    query.pop("week", None)
+    return render(request, "booking/activity_calendar.html", {
+        "form": form, "days": sorted(days.items()),
+        "monday": monday, "previous": monday - dt.timedelta(days=7),
+        "next": monday + dt.timedelta(days=7), "query": query.urlencode(),
+    })  # fmt: skip
+
+
+@login_required
+def calendar_links(request):
+    """The calendar addresses you may subscribe to: your organisations', your sites'."""
+    organisations = Organisation.objects.filter(memberships__user=request.user).distinct()
+    sites = Site.objects.filter(caretakers=request.user)
+    if roles.is_officer(request.user):
+        sites = Site.objects.exclude(kind=Site.Kind.LENDING_CENTRE)
+    admin_of = roles.admin_organisation_ids(request.user)
+    return render(request, "booking/calendar_links.html", {
+        "organisations": organisations.order_by("name"), "sites": sites.order_by("name"),
+        "admin_of": admin_of, "base": request.build_absolute_uri("/")[:-1],
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def calendar_link_new(request, kind: str, pk: int):
+    """Make (or make again) a feed's secret link; the old link stops working at once."""
+    if kind == "organisation":
+        obj = get_object_or_404(Organisation, pk=pk)
+        allowed = pk in roles.admin_organisation_ids(request.user) or roles.is_officer(request.user)
+    else:
+        obj = get_object_or_404(Site, pk=pk)
+        allowed = (
+            roles.is_officer(request.user) or obj.caretakers.filter(pk=request.user.pk).exists()
+        )
+    if not allowed:
+        raise PermissionDenied
+    type(obj).objects.filter(pk=obj.pk).update(calendar_token=secrets.token_urlsafe(32))
+    messages.success(request, _("A new link is made; the old one no longer works."))
+    return redirect("booking:calendar_links")

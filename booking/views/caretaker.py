@@ -1,0 +1,58 @@
+"""The caretaker's day, on a phone and on one printed A4 page."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from booking import roles
+from booking.caretaking import booking_report, can_see_schedule, day_schedule
+from booking.models import Booking, BookingReport, Site
+
+
+@login_required
+def caretaker_home(request):
+    """Today at the first of your sites (officers: the list of sites)."""
+    sites = Site.objects.exclude(kind=Site.Kind.LENDING_CENTRE)
+    if not roles.is_officer(request.user):
+        sites = sites.filter(caretakers=request.user)
+    sites = list(sites.order_by("name"))
+    if not sites:
+        raise PermissionDenied
+    if len(sites) == 1:
+        return redirect("booking:caretaker_day", site=sites[0].pk, day=timezone.localdate())
+    return render(request, "booking/caretaker_sites.html",
+                  {"sites": sites, "today": timezone.localdate()})  # fmt: skip
+
+
+@login_required
+def caretaker_day(request, site: int, day: dt.date):
+    site = get_object_or_404(Site, pk=site)
+    if not can_see_schedule(request.user, site):
+        raise PermissionDenied
+    schedule = day_schedule(site, day)
+    return render(request, "booking/caretaker_day.html", {
+        "schedule": schedule, "previous": day - dt.timedelta(days=1),
+        "next": day + dt.timedelta(days=1), "today": timezone.localdate(),
+        "now": timezone.now(), "kinds": BookingReport.Kind,
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def caretaker_report(request, pk: int):
+    booking = get_object_or_404(Booking.objects.select_related("room__site"), pk=pk)
+    try:
+        booking_report(booking=booking, by=request.user, kind=request.POST.get("kind", ""),
+                       note=request.POST.get("note", "")[:1000])  # fmt: skip
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Recorded for %(room)s.") % {"room": booking.room.name})
+    day = timezone.localtime(booking.start).date()
+    return redirect("booking:caretaker_day", site=booking.room.site_id, day=day)
