@@ -55,6 +55,7 @@ bench: install-dev
 	DATABASE_URL=$(PG_URL) $(PY) bench/week_page.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/series.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/lending.py
+	DATABASE_URL=$(PG_URL) $(PY) bench/calendars.py
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 .test-db.sqlite3 staticfiles

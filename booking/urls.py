@@ -40,6 +40,7 @@ urlpatterns = [
     path("caretaker/", views.caretaker_home, name="caretaker_home"),
     path("caretaker/<int:site>/<date:day>/", views.caretaker_day, name="caretaker_day"),
     path("caretaker/bookings/<int:pk>/report/", views.caretaker_report, name="caretaker_report"),
+    path("caretaker/report/", views.caretaker_report, name="caretaker_report_any"),
     path("calendar/", views.activity_calendar, name="activity_calendar"),
     path("calendar/links/", views.calendar_links, name="calendar_links"),
     path(

@@ -22,6 +22,7 @@ check_known(
         "LOKALE_LOGIN_LOCKOUT_MINUTES",
         "LOKALE_REMINDER_TIME",
         "LOKALE_SITE_URL",
+        "LOKALE_CACHE_URL",
         "LOKALE_LENDING_RETENTION_DAYS",
         "LOKALE_DIGEST_TIME",
         "LOKALE_SMS_BACKEND",
@@ -237,6 +238,15 @@ REMINDER_TIME = env_time("LOKALE_REMINDER_TIME", "18:00")
 LENDING_RETENTION_DAYS = env_int("LOKALE_LENDING_RETENTION_DAYS", 365)
 # Caretakers get the day's schedule at this local time.
 DIGEST_TIME = env_time("LOKALE_DIGEST_TIME", "06:00")
+
+# Cache: rendered calendar feeds. In-process by default; with LOKALE_CACHE_URL (Redis) it
+# is shared by every web worker, so a feed version is rendered once.
+CACHE_URL = env_str("LOKALE_CACHE_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 # Email
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -45,8 +45,12 @@ def caretaker_day(request, site: int, day: dt.date):
 
 @login_required
 @require_POST
-def caretaker_report(request, pk: int):
-    booking = get_object_or_404(Booking.objects.select_related("room__site"), pk=pk)
+def caretaker_report(request, pk: int | None = None):
+    """Record a no-show or an incident (the booking in the URL or in the form)."""
+    raw = str(pk) if pk is not None else request.POST.get("booking", "")
+    booking = get_object_or_404(
+        Booking.objects.select_related("room__site"), pk=int(raw) if raw.isdigit() else 0
+    )
     try:
         booking_report(booking=booking, by=request.user, kind=request.POST.get("kind", ""),
                        note=request.POST.get("note", "")[:1000])  # fmt: skip
