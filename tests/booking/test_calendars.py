@@ -171,3 +171,24 @@ def test_polling_gets_304_until_something_changes(week, people):
 def test_a_room_that_does_not_exist_has_no_feed(db):
     assert Client().get("/calendar/rooms/999999.ics").status_code == 404
     assert Client().get("/calendar/organisations/999999.ics?token=x").status_code == 404
+
+
+def test_a_version_is_rendered_once_and_then_served_from_the_cache(week, people):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    path = f"/calendar/rooms/{week['room'].pk}.ics"
+    with CaptureQueriesContext(connection) as rendered:
+        first = Client().get(path).content
+    with CaptureQueriesContext(connection) as cached:
+        again = Client().get(path).content
+    assert again == first
+    assert len(cached) == 2 < len(rendered)  # the room and the version; no bookings read
+    services.booking_update(booking=week["made"][0], by=people.alice, title="Nytt navn")
+    assert Client().get(path).content != first  # a new version is rendered
+    token = token_for(people.org_a)
+    org_path = f"/calendar/organisations/{people.org_a.pk}.ics"
+    assert Client().get(f"{org_path}?token={token}").status_code == 200
+    assert Client().get(f"{org_path}?token=wrong").status_code == 404  # not from the cache
