@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from booking import roles
 from booking.caretaking import booking_report, can_see_schedule, day_schedule
@@ -44,13 +43,20 @@ def caretaker_day(request, site: int, day: dt.date):
 
 
 @login_required
-@require_POST
 def caretaker_report(request, pk: int | None = None):
-    """Record a no-show or an incident (the booking in the URL or in the form)."""
-    raw = str(pk) if pk is not None else request.POST.get("booking", "")
-    booking = get_object_or_404(
-        Booking.objects.select_related("room__site"), pk=int(raw) if raw.isdigit() else 0
+    """Record a no-show or an incident (the booking in the URL, the form or the query);
+    GET shows the incident form for one booking."""
+    raw = (
+        str(pk) if pk is not None else request.POST.get("booking") or request.GET.get("booking", "")
     )
+    booking = get_object_or_404(
+        Booking.objects.select_related("room__site", "organisation"),
+        pk=int(raw) if raw.isdigit() else 0,
+    )
+    if request.method != "POST":
+        if not can_see_schedule(request.user, booking.room.site):
+            raise PermissionDenied
+        return render(request, "booking/caretaker_report.html", {"booking": booking})
     try:
         booking_report(booking=booking, by=request.user, kind=request.POST.get("kind", ""),
                        note=request.POST.get("note", "")[:1000])  # fmt: skip

@@ -116,6 +116,11 @@ def test_no_show_once_started_once_only_and_seen_by_officers(people):
     booking_report(booking=later, by=people.carl, kind="incident", note="Vindu knust")
     with pytest.raises(PermissionDenied):
         booking_report(booking=later, by=people.alice, kind="incident", note="x")
+    form = carl.get(f"/caretaker/report/?booking={later.pk}")
+    assert form.status_code == 200 and "Hva skjedde" in form.content.decode()
+    assert web(people.alice).get(f"/caretaker/report/?booking={later.pk}").status_code == 403
+    carl.post("/caretaker/report/", {"booking": later.pk, "kind": "incident", "note": "Lys på"})
+    assert BookingReport.objects.filter(booking=later, kind="incident").count() == 2
     officer = web(people.olga)
     detail = officer.get(f"/bookings/{started.pk}/").content.decode()
     assert "Møtte ikke opp" in detail
