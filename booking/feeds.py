@@ -56,6 +56,7 @@ def feed_bookings(now: dt.datetime | None = None):
 
 class BookingFeed(ICalFeed):
     feed_type = OsloFeed
+    cache_params: tuple[str, ...] = ()  # query parameters the feed reads (besides token)
     product_id = "-//Lokale//Lokale//NB"
     timezone = "Europe/Oslo"
     link = "/"
@@ -96,10 +97,32 @@ class BookingFeed(ICalFeed):
         return feed
 
 
+# A public booking was on the activity calendar if it was ever confirmed: confirmed now,
+# or cancelled after it had been confirmed (at once in a room without approval, or after an
+# officer's approval). Pending and rejected requests were never public.
+WAS_PUBLIC = Q(public=True) & (
+    Q(status=Booking.Status.CONFIRMED)
+    | Q(status=Booking.Status.CANCELLED)
+    & (Q(room__requires_approval=False) | Q(decided_at__isnull=False))
+)
+
+
+def _was_public(booking) -> bool:
+    if not booking.public:
+        return False
+    if booking.status == Booking.Status.CONFIRMED:
+        return True
+    return booking.status == Booking.Status.CANCELLED and (
+        not booking.room.requires_approval or booking.decided_at is not None
+    )
+
+
 def _public_title(booking) -> str:
-    if booking.public and booking.organisation:
+    if not _was_public(booking):
+        return _("Busy")
+    if booking.organisation:
         return f"{booking.title} – {booking.organisation.name}"
-    return booking.title if booking.public else _("Busy")
+    return booking.title
 
 
 class RoomFeed(BookingFeed):
@@ -121,15 +144,18 @@ class RoomFeed(BookingFeed):
 class PublicFeed(BookingFeed):
     """Anyone: the public activity calendar (public, confirmed bookings)."""
 
+    cache_params = ("site",)
+
     def get_object(self, request):
-        return request.GET.get("site", "")
+        raw = request.GET.get("site", "")
+        return int(raw) if raw.isascii() and raw.isdecimal() and len(raw) < 10 else None
 
     def title(self, site):
         return _("Activities in the municipality")
 
     def bookings(self, site):
-        qs = feed_bookings().filter(public=True).exclude(status=Booking.Status.PENDING)
-        return qs.filter(room__site_id=int(site)) if site.isdigit() else qs
+        qs = feed_bookings().filter(WAS_PUBLIC)
+        return qs.filter(room__site_id=site) if site is not None else qs
 
     def item_title(self, booking):
         return _public_title(booking)
@@ -137,7 +163,9 @@ class PublicFeed(BookingFeed):
 
 def _check_token(obj, request):
     given = request.GET.get("token", "")
-    if not obj.calendar_token or not hmac.compare_digest(obj.calendar_token, given):
+    if not obj.calendar_token or not hmac.compare_digest(
+        obj.calendar_token.encode(), given.encode()
+    ):
         raise Http404("no such calendar")
     return obj
 
@@ -212,7 +240,8 @@ def _read_version(feed, request, *args, **kwargs) -> tuple[str, dt.datetime | No
         return "", None
     state = feed.bookings(obj).aggregate(changed=Max("updated_at"), n=Count("id"))
     day = timezone.localdate().isoformat()  # the window moves once a day
-    query = sorted((k, v) for k, v in request.GET.items() if k != "token")
+    # Only what the feed reads: any other parameter would make a new cache entry per value.
+    query = [(k, request.GET.get(k, "")) for k in feed.cache_params]
     raw = f"{request.path}:{query}:{state['n']}:{state['changed']}:{day}:{request.LANGUAGE_CODE}"
     return hashlib.sha256(raw.encode()).hexdigest()[:32], state["changed"]
 
@@ -233,9 +262,10 @@ def conditional(feed: BookingFeed):
             cache.set(key, response.content, timeout=FEED_CACHE_SECONDS)
         return response
 
+    # ETag only: the newest change among the events still in a feed says nothing of an
+    # event that left it (moved, made private), so Last-Modified could go backwards.
     return condition(
         etag_func=lambda request, *a, **kw: _version(feed, request, *a, **kw)[0] or None,
-        last_modified_func=lambda request, *a, **kw: _version(feed, request, *a, **kw)[1],
     )(view)
 
 

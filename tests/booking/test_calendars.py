@@ -11,6 +11,7 @@ from booking import services
 from booking.models import Booking, Organisation, Profile, Site
 from booking.timeutil import OSLO, UTC
 from tests.booking.test_time import next_spring_forward
+from tests.conftest import next_weekday_at
 from tests.factories import RoomFactory
 
 pytestmark = pytest.mark.django_db
@@ -160,9 +161,8 @@ def test_sequence_grows_and_a_cancellation_stays_as_cancelled_for_a_while(week, 
 def test_polling_gets_304_until_something_changes(week, people):
     client, path = Client(), f"/calendar/rooms/{week['room'].pk}.ics"
     first = client.get(path)
-    etag, modified = first["ETag"], first["Last-Modified"]
+    etag = first["ETag"]
     assert client.get(path, HTTP_IF_NONE_MATCH=etag).status_code == 304
-    assert client.get(path, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
     services.booking_update(booking=week["made"][0], by=people.alice, attendees=12)
     changed = client.get(path, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
@@ -192,3 +192,28 @@ def test_a_version_is_rendered_once_and_then_served_from_the_cache(week, people)
     org_path = f"/calendar/organisations/{people.org_a.pk}.ics"
     assert Client().get(f"{org_path}?token={token}").status_code == 200
     assert Client().get(f"{org_path}?token=wrong").status_code == 404  # not from the cache
+
+
+def test_rejected_and_never_confirmed_public_requests_never_reach_public_feeds(people):
+    room = RoomFactory(name="Storsalen", requires_approval=True)
+    start = next_weekday_at(2, 18)
+    asked = services.booking_create(room=room, organisation=people.org_a, by=people.alice,
+                                    start=start, end=start + dt.timedelta(hours=2),
+                                    title="Hemmelig søknad", attendees=5, public=True)  # fmt: skip
+    services.booking_reject(booking=asked, by=people.olga, note="Nei")
+    for path in ("/calendar/public.ics", f"/calendar/rooms/{room.pk}.ics"):
+        assert "Hemmelig søknad" not in Client().get(path).content.decode(), path
+    assert Client().get("/calendar/public.ics?site=%C2%B2").status_code == 200
+    token = token_for(people.org_a)
+    odd = f"/calendar/organisations/{people.org_a.pk}.ics?token=%C3%A9"
+    assert Client().get(odd).status_code == 404
+    assert token
+
+
+def test_unknown_query_parameters_do_not_make_new_cache_entries(week):
+    from django.core.cache import cache
+
+    cache.clear()
+    for n in range(3):
+        Client().get(f"/calendar/public.ics?x={n}")
+    assert len(cache._cache) == 1  # locmem: one rendered version, whatever ?x= says
