@@ -20,6 +20,19 @@ def local_instant(day: dt.date, at: dt.time) -> dt.datetime:
         raise forms.ValidationError(ERRORS["ambiguous"]) from None
 
 
+def parse_pk(raw) -> int:
+    """An id from a query string or form, or 0 (never a 500 for "²", "-1" or "9"*40)."""
+    raw = str(raw or "")
+    return int(raw) if raw.isascii() and raw.isdecimal() and len(raw) < 10 else 0
+
+
+def bounded_date(value):
+    """Dates the service works with: far-off years would overflow day arithmetic."""
+    if value is not None and not 2000 <= value.year <= 2100:
+        raise forms.ValidationError(ERRORS["range"])
+    return value
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -211,7 +224,9 @@ class ClosureForm(forms.Form):
 
 
 class ActivityCalendarForm(forms.Form):
-    week = forms.DateField(label=_("Week of"), required=False, widget=DateInput())
+    week = forms.DateField(
+        label=_("Week of"), required=False, widget=DateInput(), validators=[bounded_date]
+    )
     site = forms.ModelChoiceField(
         Site.objects.exclude(kind=Site.Kind.LENDING_CENTRE), required=False, label=_("Place"),
         empty_label=_("All places"),

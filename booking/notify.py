@@ -6,6 +6,7 @@ together (a season, a closure) make one message per person, not one per week.
 """
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 
 from django.conf import settings
@@ -79,9 +80,15 @@ def _tell(bookings: list[Booking], *, template: str, key: str, calendar=False, *
             recipient=recipient,
             template=template,
             context=context,
-            key=f"{key}:{first.booked_by_id}",
+            key=f"{key}:{first.booked_by_id}:{_digest(recipient)}",
             language=_language(first.booked_by),
         )
+
+
+def _digest(recipient: str) -> str:
+    """Part of a key: one message per recipient, even when one booker's bookings of two
+    organisations go to two contact addresses."""
+    return hashlib.sha256(recipient.lower().encode()).hexdigest()[:12]
 
 
 def _revision(bookings: list[Booking]) -> str:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from booking import notify, roles, services
 from booking.models import Booking, BookingSeries, Closure, Organisation, PriceRule, Room
 from booking.pricing import CapLedger, Quote, quote_price
+from booking.signals import bookings_released
 from booking.timeutil import (
     AmbiguousTimeError,
     NonExistentTimeError,
@@ -278,6 +279,7 @@ def series_cancel_from(*, booking: Booking, by, reason: str = "") -> int:
             updated_at=now,
             sequence=F("sequence") + 1,
         )
+        bookings_released.send(sender=Booking, booking_ids=pks)
         notify.bookings_cancelled(_for_message(pks))
     return count
 
@@ -298,6 +300,8 @@ def series_decide(*, series: BookingSeries, by, approve: bool, note: str = "") -
             updated_at=now,
             sequence=F("sequence") + 1,
         )
+        if not approve:
+            bookings_released.send(sender=Booking, booking_ids=pks)
         notify.bookings_decided(_for_message(pks))
     return count
 

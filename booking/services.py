@@ -14,6 +14,7 @@ from booking import notify, roles
 from booking.models import Booking, Closure, OpeningHours, Organisation, Room
 from booking.pricing import quote_price
 from booking.selectors import opening_windows
+from booking.signals import bookings_released
 from booking.timeutil import UTC, to_local
 from config.errors import ConflictError
 
@@ -291,6 +292,7 @@ def booking_update(*, booking: Booking, by, now: dt.datetime | None = None, **ch
     moved = any(
         key in changes and changes[key] != getattr(booking, key) for key in ("room", "start", "end")
     )
+    old_day = to_local(booking.start).date()
     for key in ("start", "end"):
         if key in changes:
             changes[key] = changes[key].astimezone(UTC)
@@ -318,12 +320,14 @@ def booking_update(*, booking: Booking, by, now: dt.datetime | None = None, **ch
         for key, value in quote.snapshot().items():
             setattr(booking, key, value)
     booking.sequence += 1
+
+    def then():
+        if to_local(booking.start).date() != old_day:
+            bookings_released.send(sender=Booking, booking_ids=[booking.pk])
+        notify.bookings_saved([booking], changed=True)
+
     if moved:
-        _save_guarded(
-            booking,
-            exclude_pk=booking.pk,
-            then=lambda: notify.bookings_saved([booking], changed=True),
-        )
+        _save_guarded(booking, exclude_pk=booking.pk, then=then)
     else:
         booking.save()
     return booking
@@ -348,6 +352,8 @@ def booking_cancel(*, booking: Booking, by, reason: str = "", tell: bool = True)
             sequence=F("sequence") + 1,
         )
         booking.refresh_from_db()
+        if updated:
+            bookings_released.send(sender=Booking, booking_ids=[booking.pk])
         if updated and tell:
             notify.bookings_cancelled([booking])
     if not updated and booking.status != Booking.Status.CANCELLED:
@@ -368,6 +374,8 @@ def _decide(*, booking: Booking, by, note: str, status: str) -> Booking:
             sequence=F("sequence") + 1,
         )
         booking.refresh_from_db()
+        if updated and status == Booking.Status.REJECTED:
+            bookings_released.send(sender=Booking, booking_ids=[booking.pk])
         if updated:
             notify.bookings_decided([booking])
     if not updated:

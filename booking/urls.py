@@ -4,7 +4,7 @@ from booking import feeds, views
 
 
 class DateConverter:
-    regex = r"\d{4}-\d{2}-\d{2}"
+    regex = r"(?:20\d\d|2100)-\d{2}-\d{2}"  # the years the service works with
 
     def to_python(self, value):
         import datetime as dt

@@ -31,6 +31,7 @@ check_known(
         "LOKALE_SMS_SENDER",
         "LOKALE_NOTIFY_MAX_ATTEMPTS",
         "LOKALE_NOTIFY_RETRY_SECONDS",
+        "LOKALE_NOTIFY_KEEP_DAYS",
     },
 )
 
@@ -211,6 +212,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": dt.timedelta(minutes=5),
     },
     "loan-reminders": {"task": "lending.send_due_reminders", "schedule": dt.timedelta(minutes=5)},
+    "notifications-purge": {"task": "notifications.purge", "schedule": dt.timedelta(minutes=5)},
     "anonymise-borrowers": {
         "task": "lending.anonymise_borrowers",
         "schedule": dt.timedelta(minutes=5),
@@ -225,6 +227,8 @@ NOTIFY_RETRY_SECONDS = env_int("LOKALE_NOTIFY_RETRY_SECONDS", 30)
 NOTIFY_RETRY_CAP = dt.timedelta(minutes=15)
 NOTIFY_STALE_AFTER = dt.timedelta(seconds=CELERY_TASK_TIME_LIMIT * 2)
 NOTIFY_SWEEP_GRACE = dt.timedelta(minutes=1)
+# Sent and failed messages (who got what) are deleted this many days after they were made.
+NOTIFY_KEEP_DAYS = env_int("LOKALE_NOTIFY_KEEP_DAYS", 90)
 SMS_BACKEND = env_str("LOKALE_SMS_BACKEND") or "notifications.sms.ConsoleBackend"
 # For notifications.sms.HttpBackend: the gateway's address, bearer token and sender name.
 SMS_URL = env_str("LOKALE_SMS_URL")

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class LendingConfig(AppConfig):
     name = "lending"
     verbose_name = _("Lending centre")
+
+    def ready(self):
+        from booking.signals import bookings_released
+        from lending.services import release_for_bookings
+
+        def release(sender, booking_ids, **kwargs):
+            release_for_bookings(booking_ids)
+
+        bookings_released.connect(release, weak=False, dispatch_uid="lending-release")

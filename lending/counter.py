@@ -21,6 +21,7 @@ from lending.models import Borrower, Item, ItemType, Loan, LoanLine, Reservation
 from lending.services import _fail, local_today, lock_item_types, require_staff
 
 MAX_BASKET = 50
+MAX_LOAN_DAYS = 365
 
 
 @dataclass
@@ -56,12 +57,13 @@ def default_due(types: list[ItemType], today: dt.date) -> dt.date:
     return today + dt.timedelta(days=min((t.default_loan_days for t in types), default=7))
 
 
-def _own_reservations(borrower: Borrower, type_ids, today: dt.date, due: dt.date):
+def _own_reservations(borrower: Borrower, type_ids, today: dt.date):
+    """The borrower's reservations that are being picked up: started, not yet over."""
     return list(
         Reservation.objects.filter(
             borrower=borrower, item_type__in=type_ids, status=Reservation.Status.ACTIVE,
-            start__lte=due, end__gte=today,
-        )
+            start__lte=today, end__gte=today,
+        ).order_by("start", "id")
     )  # fmt: skip
 
 
@@ -81,12 +83,14 @@ def plan_loan(
     )
     types = {i.item_type_id: i.item_type for i in items.values()}
     due = due or default_due(list(types.values()), today)
+    if due < today or (due - today).days > MAX_LOAN_DAYS:
+        raise _fail("due", _("Give a due date within a year from today."))
     held = Counter(
         LoanLine.objects.filter(
             loan__borrower=borrower, item_type__in=types, returned_at__isnull=True
         ).values_list("item_type", flat=True)
     )
-    own = _own_reservations(borrower, types, today, due)
+    own = _own_reservations(borrower, types, today)
     longest_turnaround = max((t.turnaround_days for t in types.values()), default=0)
     free = free_by_day(
         types.values(), today, due + dt.timedelta(days=longest_turnaround), today=today,
@@ -128,7 +132,7 @@ def plan_loan(
 def _check_due(types: list[ItemType], due: dt.date, today: dt.date) -> None:
     if due < today:
         raise _fail("due", _("The due date has passed."))
-    longest = min((t.max_loan_days for t in types), default=365)
+    longest = min((t.max_loan_days for t in types), default=MAX_LOAN_DAYS)
     if (due - today).days > longest:
         raise _fail(
             "due", _("These units can be lent for at most %(days)d days.") % {"days": longest}
@@ -168,7 +172,7 @@ def loan_create(
         items = [s.item for s in scans]
         types = {i.item_type_id: i.item_type for i in items}
         _check_due(list(types.values()), due, today)
-        own = _own_reservations(borrower, types, today, due)
+        own = _own_reservations(borrower, types, today)
         loan = Loan.objects.create(
             borrower=borrower, centre_id=items[0].item_type.centre_id, lent_by=by, lent_at=now,
             due=due, reservation=own[0] if own else None,
@@ -180,12 +184,25 @@ def loan_create(
                 )
         except IntegrityError as error:  # another counter lent one of them a moment ago
             raise ConflictError(_("A unit was lent to someone else just now."), []) from error
-        Reservation.objects.filter(pk__in=[r.pk for r in own]).update(
-            status=Reservation.Status.COLLECTED
-        )
+        _collect(own, Counter(i.item_type_id for i in items))
         Borrower.objects.filter(pk=borrower.pk).update(last_activity_at=now)
         notify.loan_receipt(loan)
     return loan
+
+
+def _collect(own: list[Reservation], taken: Counter) -> None:
+    """The units taken now fulfil the borrower's reservations, oldest first; a reservation
+    picked up in part keeps the rest of its units promised."""
+    for reservation in own:
+        units = min(taken[reservation.item_type_id], reservation.quantity)
+        if not units:
+            continue
+        taken[reservation.item_type_id] -= units
+        if units == reservation.quantity:
+            reservation.status = Reservation.Status.COLLECTED
+        else:
+            reservation.quantity -= units
+        reservation.save(update_fields=["status", "quantity"])
 
 
 def loan_return(

@@ -5,7 +5,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from booking.forms import DateInput
+from booking.forms import DateInput, bounded_date
 from booking.models import Site
 from lending.models import ItemType, LoanLine
 
@@ -19,7 +19,9 @@ class CatalogueForm(forms.Form):
         choices=[("", _("All kinds")), *ItemType.Category.choices], required=False,
         label=_("Kind of equipment"),
     )  # fmt: skip
-    start = forms.DateField(required=False, label=_("From"), widget=DateInput())
+    start = forms.DateField(
+        required=False, label=_("From"), widget=DateInput(), validators=[bounded_date]
+    )
 
 
 class ReserveForm(forms.Form):
@@ -67,7 +69,9 @@ class ScanForm(forms.Form):
 
 
 class CheckoutForm(forms.Form):
-    due = forms.DateField(label=_("Due back"), widget=DateInput(), required=False)
+    due = forms.DateField(
+        label=_("Due back"), widget=DateInput(), required=False, validators=[bounded_date]
+    )
 
 
 class ReturnForm(forms.Form):

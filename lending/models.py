@@ -1,7 +1,12 @@
 """The lending centre: what can be lent, the units, who borrows, reservations and loans."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import (
+    FileExtensionValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +42,12 @@ class ItemType(models.Model):
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     size = models.CharField(_("size"), max_length=20, blank=True, help_text=_("E.g. 38 or 150 cm."))
     description = models.TextField(_("description"), max_length=2000, blank=True)
-    photo = models.FileField(_("photo"), upload_to="item-types/", blank=True)
+    # A FileField (no Pillow), so only raster image types: an SVG or HTML upload served
+    # from /media/ on our origin could carry script.
+    photo = models.FileField(
+        _("photo"), upload_to="item-types/", blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+    )  # fmt: skip
     default_loan_days = models.PositiveSmallIntegerField(
         _("default loan (days)"), default=7, validators=[MinValueValidator(1)]
     )

@@ -42,7 +42,8 @@ def loan_receipt(loan: Loan) -> None:
 
 
 def send_due_reminders(*, now: dt.datetime) -> int:
-    """The day before the due date (at REMINDER_TIME) and the day after it, once each."""
+    """The day before the due date and the first day after it (each from REMINDER_TIME),
+    once each."""
     today = now.astimezone(OSLO).date()
     written = 0
     open_lines = LoanLine.objects.filter(returned_at__isnull=True).select_related(
@@ -56,7 +57,7 @@ def send_due_reminders(*, now: dt.datetime) -> int:
         if loan.due == today + dt.timedelta(days=1):
             if now >= wall_time(today, settings.REMINDER_TIME):
                 written += _send(loan, "loan_due", f"loan:due:{loan.pk}:{loan.due}", lines, True)
-        elif loan.due < today:
+        elif loan.due < today and now >= wall_time(today, settings.REMINDER_TIME):
             written += _send(
                 loan, "loan_overdue", f"loan:overdue:{loan.pk}:{loan.due}", lines, True
             )

@@ -25,9 +25,12 @@ def borrowers_to_anonymise(now: dt.datetime):
 
 
 def borrowers_anonymise(*, now: dt.datetime | None = None) -> int:
-    """Remove names, phones and emails; the loans stay, so the statistics stay true."""
+    """Remove names, phones, emails and the notes on their loans; the loans stay, so the
+    statistics stay true."""
     now = now or timezone.now()
-    return borrowers_to_anonymise(now).update(
+    ids = list(borrowers_to_anonymise(now).values_list("pk", flat=True))
+    LoanLine.objects.filter(loan__borrower_id__in=ids).exclude(note="").update(note="")
+    return Borrower.objects.filter(pk__in=ids).update(
         name=ANONYMOUS_NAME, phone="", email="", guardian_name="", guardian_phone="",
         user=None, organisation=None, anonymised_at=now,
     )  # fmt: skip

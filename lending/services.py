@@ -160,7 +160,7 @@ def _check_period(item_type: ItemType, start: dt.date, end: dt.date, today: dt.d
         raise _fail("start", _("Reservations open one year ahead."))
     if end < start:
         raise _fail("end", _("The return date must be on or after the pick-up date."))
-    if (end - start).days + 1 > item_type.max_loan_days:
+    if (end - start).days > item_type.max_loan_days:  # as a loan: due at most max days on
         raise _fail(
             "end",
             _("%(type)s can be borrowed for at most %(days)d days.")
@@ -186,6 +186,19 @@ def _held_by(borrower: Borrower, item_type: ItemType, start: dt.date, end: dt.da
         loan__borrower=borrower, item_type=item_type, returned_at__isnull=True
     ).count()
     return reserved + out
+
+
+def booking_days(booking) -> dict[str, dt.date]:
+    """The local days a room booking covers (one that ends at midnight ends the day before)."""
+    last = booking.end - dt.timedelta(microseconds=1)
+    return {"start": booking.start.astimezone(OSLO).date(), "end": last.astimezone(OSLO).date()}
+
+
+def release_for_bookings(booking_ids) -> int:
+    """A room booking cancelled, rejected or moved to another day gives back its equipment."""
+    return Reservation.objects.filter(
+        booking_id__in=list(booking_ids), status=Reservation.Status.ACTIVE
+    ).update(status=Reservation.Status.CANCELLED)
 
 
 def reservation_create(

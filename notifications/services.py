@@ -170,3 +170,14 @@ def resend(pk: int) -> bool:
         if updated:
             transaction.on_commit(lambda: dispatch(pk), robust=True)
     return bool(updated)
+
+
+def purge(*, now: dt.datetime | None = None) -> int:
+    """Forget messages (recipients, names, what was said) NOTIFY_KEEP_DAYS after they were
+    sent or failed; queued ones stay until they go out."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.NOTIFY_KEEP_DAYS)
+    deleted, _ = Message.objects.filter(
+        status__in=[Message.Status.SENT, Message.Status.FAILED], created_at__lt=cutoff
+    ).delete()
+    return deleted

@@ -17,3 +17,8 @@ def deliver(self, message_id: int) -> str:
 @shared_task(name="notifications.sweep")
 def sweep() -> int:
     return services.sweep()
+
+
+@shared_task(name="notifications.purge")
+def purge() -> int:
+    return services.purge()

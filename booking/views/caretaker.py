@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from booking import roles
 from booking.caretaking import booking_report, can_see_schedule, day_schedule
+from booking.forms import parse_pk
 from booking.models import Booking, BookingReport, Site
 
 
@@ -46,12 +47,9 @@ def caretaker_day(request, site: int, day: dt.date):
 def caretaker_report(request, pk: int | None = None):
     """Record a no-show or an incident (the booking in the URL, the form or the query);
     GET shows the incident form for one booking."""
-    raw = (
-        str(pk) if pk is not None else request.POST.get("booking") or request.GET.get("booking", "")
-    )
+    raw = pk if pk is not None else request.POST.get("booking") or request.GET.get("booking")
     booking = get_object_or_404(
-        Booking.objects.select_related("room__site", "organisation"),
-        pk=int(raw) if raw.isdigit() else 0,
+        Booking.objects.select_related("room__site", "organisation"), pk=parse_pk(raw)
     )
     if request.method != "POST":
         if not can_see_schedule(request.user, booking.room.site):

@@ -14,7 +14,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from booking import roles
-from booking.timeutil import OSLO
 from lending import counter, privacy, services
 from lending.api import serializers as s
 from lending.availability import free_by_day
@@ -103,9 +102,8 @@ class ReservationView(APIView):
         if booking is not None:
             if not roles.can_manage_booking(request.user, booking) or not booking.is_active:
                 raise ValidationError({"booking": [_("No such booking of yours.")]})
-            day = booking.start.astimezone(OSLO).date()
-            data.setdefault("start", day)
-            data.setdefault("end", booking.end.astimezone(OSLO).date())
+            for key, day in services.booking_days(booking).items():
+                data.setdefault(key, day)
             if borrower is None and booking.organisation is not None:
                 borrower = services.borrower_for_organisation(booking.organisation)
         if borrower is None:

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from booking import roles
 from booking.models import Booking
-from booking.timeutil import OSLO
 from config.errors import ConflictError
 from lending import services
 from lending.api.views import catalogue_types, with_free_days
@@ -91,6 +90,9 @@ def booking_equipment(request, pk: int):
     booking = get_object_or_404(Booking.objects.select_related("organisation"), pk=pk)
     if not roles.can_manage_booking(request.user, booking):
         raise Http404
+    if not booking.is_active:
+        messages.error(request, _("This booking is no longer active."))
+        return redirect("booking:booking_detail", pk=booking.pk)
     form = EquipmentForm(request.POST)
     if form.is_valid():
         borrower = (
@@ -98,11 +100,10 @@ def booking_equipment(request, pk: int):
             if booking.organisation
             else services.borrower_for_user(request.user)
         )
-        day = booking.start.astimezone(OSLO).date()
         try:
             services.reservation_create(
-                by=request.user, borrower=borrower, booking=booking, start=day,
-                end=booking.end.astimezone(OSLO).date(), **form.cleaned_data,
+                by=request.user, borrower=borrower, booking=booking,
+                **services.booking_days(booking), **form.cleaned_data,
             )  # fmt: skip
             messages.success(request, _("The equipment is reserved for the booking's day."))
         except ValidationError as error:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from booking.forms import parse_pk
 from config.errors import ConflictError
 from lending import counter, privacy, services
 from lending.forms import (
@@ -51,9 +52,8 @@ def counter_page(request):
     _staff(request)
     basket = _basket(request)
     if "borrower" in request.GET:  # a borrower chosen from the search, or none ("another")
-        raw = request.GET["borrower"]
         chosen = Borrower.objects.filter(
-            pk=int(raw) if raw.isdigit() else 0, anonymised_at__isnull=True
+            pk=parse_pk(request.GET["borrower"]), anonymised_at__isnull=True
         ).first()
         basket = {"borrower": chosen.pk if chosen else None, "codes": []}
         _save_basket(request, basket)
@@ -191,9 +191,7 @@ def labels(request):
     _staff(request)
     items = Item.objects.select_related("item_type").exclude(status=Item.Status.RETIRED)
     if request.GET.get("type"):
-        items = items.filter(
-            item_type_id=request.GET["type"] if request.GET["type"].isdigit() else 0
-        )
+        items = items.filter(item_type_id=parse_pk(request.GET["type"]))
     elif request.GET.get("codes"):
         items = items.filter(barcode__in=request.GET["codes"].split(","))
     else:
@@ -204,8 +202,8 @@ def labels(request):
 
 
 def _year(request) -> int:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    year = parse_pk(request.GET.get("year"))
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 
 @login_required

@@ -63,7 +63,7 @@ def test_one_borrower_gets_at_most_the_maximum(centre):
 
 @pytest.mark.parametrize(
     ("start", "end", "field"),
-    [(-1, 1, "start"), (3, 2, "end"), (1, 15, "end"), (400, 401, "start")],
+    [(-1, 1, "start"), (3, 2, "end"), (1, 16, "end"), (400, 401, "start")],
 )
 def test_periods_that_make_no_sense_are_refused_by_field(centre, start, end, field):
     with pytest.raises(ValidationError) as caught:

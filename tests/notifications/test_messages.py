@@ -262,3 +262,25 @@ class TestCaretakerDigest:
     def test_not_after_noon_and_not_without_bookings(self, people):
         assert notify.send_caretaker_digests(now=self.today_at(12)) == 0
         assert notify.send_caretaker_digests(now=self.today_at(7)) == 0
+
+
+def test_one_booker_two_organisations_two_contact_addresses_two_messages(people, sent):
+    from booking.models import Membership, Organisation
+
+    people.org_a.contact_email, people.org_b.contact_email = "a@example.org", "b@example.org"
+    Organisation.objects.bulk_update([people.org_a, people.org_b], ["contact_email"])
+    Membership.objects.create(user=people.olga, organisation=people.org_a)
+    Membership.objects.create(user=people.olga, organisation=people.org_b)
+    people.olga.email = ""
+    people.olga.save()
+    tuesday = next_weekday_at(1, 18)
+    for org, hour in ((people.org_a, 18), (people.org_b, 20)):
+        services.booking_create(room=people.room, organisation=org, by=people.olga,
+                                start=tuesday.replace(hour=hour),
+                                end=tuesday.replace(hour=hour + 1), title="Møte",
+                                attendees=5)  # fmt: skip
+    mail.outbox.clear()
+    sent(lambda: closure_create(site=people.room.site, start=tuesday - dt.timedelta(hours=1),
+                                end=tuesday + dt.timedelta(hours=4), reason="Flom",
+                                by=people.olga))  # fmt: skip
+    assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org", "b@example.org"]

@@ -170,7 +170,21 @@ def test_run_periodic_runs_beats_jobs_here_without_a_broker(django_capture_on_co
         "booking-reminders: 0",
         "caretaker-digests: 0",
         "loan-reminders: 0",
+        "notifications-purge: 0",
         "anonymise-borrowers: 0",
     ]
     left.refresh_from_db()
     assert left.status == "sent" and len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_messages_are_forgotten_after_the_keeping_period(settings):
+    settings.NOTIFY_KEEP_DAYS = 90
+    old_sent, old_failed, old_queued, new_sent = (
+        row(status="sent"), row(status="failed"), row(), row(status="sent")
+    )  # fmt: skip
+    Message.objects.filter(pk__in=[old_sent.pk, old_failed.pk, old_queued.pk]).update(
+        created_at=timezone.now() - dt.timedelta(days=91)
+    )
+    assert services.purge() == 2
+    assert set(Message.objects.values_list("pk", flat=True)) == {old_queued.pk, new_sent.pk}
