@@ -9,7 +9,6 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -239,9 +238,3 @@ def loan_return(
             Item.objects.filter(pk=item.pk).update(status=status, note=note[:500])
         Borrower.objects.filter(pk=line.loan.borrower_id).update(last_activity_at=now)
     return line
-
-
-def validate_barcodes(barcodes) -> list[str]:
-    if not isinstance(barcodes, list) or not all(isinstance(b, str) for b in barcodes):
-        raise ValidationError({"barcodes": [_("A list of barcodes.")]})
-    return barcodes

@@ -1,6 +1,7 @@
 """What the lending centre did: loans per type per month, borrowers per month, favourites."""
 
 import csv
+import datetime as dt
 import io
 from collections import defaultdict
 
@@ -13,8 +14,6 @@ from lending.models import Loan, LoanLine
 
 def lending_stats(year: int, centre_id: int | None = None) -> dict:
     """Three queries. Months are Europe/Oslo months; a unit lent counts as one loan."""
-    import datetime as dt
-
     span = (local_midnight(dt.date(year, 1, 1)), local_midnight(dt.date(year + 1, 1, 1)))
     lines = LoanLine.objects.filter(loan__lent_at__gte=span[0], loan__lent_at__lt=span[1])
     loans = Loan.objects.filter(lent_at__gte=span[0], lent_at__lt=span[1])

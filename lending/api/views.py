@@ -1,8 +1,5 @@
 """The lending API: catalogue, reservations, borrowers, checkout, returns, statistics."""
 
-import datetime as dt
-
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -16,8 +13,8 @@ from rest_framework.views import APIView
 from booking import roles
 from lending import counter, privacy, services
 from lending.api import serializers as s
-from lending.availability import free_by_day
-from lending.models import Borrower, ItemType, Loan, LoanLine, Reservation
+from lending.availability import catalogue_types, with_free_days
+from lending.models import Borrower, Loan, LoanLine, Reservation
 from lending.stats import lending_stats
 
 BAD = OpenApiResponse(description="Invalid input; the body names each field.")
@@ -28,30 +25,6 @@ TAKEN = OpenApiResponse(description="Not enough free units; the body names the d
 class StaffOnly(IsAuthenticated):
     def has_permission(self, request, view):
         return super().has_permission(request, view) and services.is_staff(request.user)
-
-
-def catalogue_types(centre=None, category=None):
-    """Active item types with their usable units, in catalogue order (one query)."""
-    types = (
-        ItemType.objects.filter(active=True)
-        .select_related("centre")
-        .annotate(units=Count("items", filter=~Q(items__status__in=["in_repair", "retired"])))
-        .order_by("category", "name", "size", "id")  # Meta.ordering is dropped by GROUP BY
-    )
-    if centre:
-        types = types.filter(centre=centre)
-    if category:
-        types = types.filter(category=category)
-    return types
-
-
-def with_free_days(types, *, start: dt.date, end: dt.date, today: dt.date) -> list[ItemType]:
-    """Attach the free units of every day (``t.days``): three queries for all of them."""
-    types = list(types)
-    free = free_by_day(types, start, end, today=today)
-    for t in types:
-        t.days = [{"date": d, "free": max(n, 0)} for d, n in free[t.pk].items()]
-    return types
 
 
 class ItemTypeListView(APIView):

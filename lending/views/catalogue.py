@@ -15,7 +15,7 @@ from booking import roles
 from booking.models import Booking
 from config.errors import ConflictError
 from lending import services
-from lending.api.views import catalogue_types, with_free_days
+from lending.availability import catalogue_types, with_free_days
 from lending.forms import CatalogueForm, EquipmentForm, ReserveForm
 from lending.models import ItemType, Reservation
 

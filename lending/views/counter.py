@@ -9,7 +9,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,9 +34,8 @@ from lending.stats import lending_stats, lending_stats_csv
 BASKET = "lending_counter"
 
 
-def _staff(request) -> None:
-    if not services.is_staff(request.user):
-        raise PermissionDenied
+def _problem(error: ValidationError | ConflictError) -> str:
+    return error.detail if isinstance(error, ConflictError) else " ".join(error.messages)
 
 
 def _basket(request) -> dict:
@@ -49,7 +48,7 @@ def _save_basket(request, basket: dict) -> None:
 
 @login_required
 def counter_page(request):
-    _staff(request)
+    services.require_staff(request.user)
     basket = _basket(request)
     if "borrower" in request.GET:  # a borrower chosen from the search, or none ("another")
         chosen = Borrower.objects.filter(
@@ -79,7 +78,7 @@ def counter_page(request):
 @login_required
 @require_POST
 def register_borrower(request):
-    _staff(request)
+    services.require_staff(request.user)
     form = BorrowerForm(request.POST)
     if form.is_valid():
         try:
@@ -101,7 +100,7 @@ def register_borrower(request):
 @login_required
 @require_POST
 def scan(request):
-    _staff(request)
+    services.require_staff(request.user)
     basket = _basket(request)
     form = ScanForm(request.POST)
     if basket["borrower"] and form.is_valid():
@@ -115,7 +114,7 @@ def scan(request):
 @login_required
 @require_POST
 def scan_remove(request, index: int):
-    _staff(request)
+    services.require_staff(request.user)
     basket = _basket(request)
     if 0 <= index < len(basket["codes"]):
         del basket["codes"][index]
@@ -126,7 +125,7 @@ def scan_remove(request, index: int):
 @login_required
 @require_POST
 def checkout(request):
-    _staff(request)
+    services.require_staff(request.user)
     basket = _basket(request)
     borrower = get_object_or_404(Borrower, pk=basket["borrower"] or 0)
     form = CheckoutForm(request.POST)
@@ -135,8 +134,7 @@ def checkout(request):
         loan = counter.loan_create(by=request.user, borrower=borrower, barcodes=basket["codes"],
                                    due=due)  # fmt: skip
     except (ValidationError, ConflictError) as error:
-        text = error.detail if isinstance(error, ConflictError) else " ".join(error.messages)
-        messages.error(request, text)
+        messages.error(request, _problem(error))
         return redirect("lending:counter")
     _save_basket(request, {"borrower": None, "codes": []})
     return redirect("lending:loan_receipt", pk=loan.pk)
@@ -144,7 +142,7 @@ def checkout(request):
 
 @login_required
 def loan_receipt(request, pk: int):
-    _staff(request)
+    services.require_staff(request.user)
     loan = get_object_or_404(
         Loan.objects.select_related("borrower", "centre").prefetch_related(
             Prefetch("lines", LoanLine.objects.select_related("item__item_type"))
@@ -157,7 +155,7 @@ def loan_receipt(request, pk: int):
 @login_required
 @require_POST
 def return_unit(request):
-    _staff(request)
+    services.require_staff(request.user)
     form = ReturnForm(request.POST, prefix="return")
     if not form.is_valid():
         messages.error(request, _("Scan the unit and choose its condition."))
@@ -165,8 +163,7 @@ def return_unit(request):
     try:
         line = counter.loan_return(by=request.user, **form.cleaned_data)
     except (ValidationError, ConflictError) as error:
-        text = error.detail if isinstance(error, ConflictError) else " ".join(error.messages)
-        messages.error(request, text)
+        messages.error(request, _problem(error))
     else:
         messages.success(request, _("%(item)s is back (%(condition)s).") % {
             "item": line.item, "condition": line.get_condition_display()})  # fmt: skip
@@ -175,7 +172,7 @@ def return_unit(request):
 
 @login_required
 def overdue(request):
-    _staff(request)
+    services.require_staff(request.user)
     today = services.local_today()
     lines = (
         LoanLine.objects.filter(returned_at__isnull=True, loan__due__lt=today)
@@ -188,7 +185,7 @@ def overdue(request):
 @login_required
 def labels(request):
     """Code 128 labels to print for the chosen item type's units (or the codes given)."""
-    _staff(request)
+    services.require_staff(request.user)
     items = Item.objects.select_related("item_type").exclude(status=Item.Status.RETIRED)
     if request.GET.get("type"):
         items = items.filter(item_type_id=parse_pk(request.GET["type"]))
@@ -208,14 +205,14 @@ def _year(request) -> int:
 
 @login_required
 def stats_page(request):
-    _staff(request)
+    services.require_staff(request.user)
     stats = lending_stats(_year(request))
     return render(request, "lending/stats.html", {"stats": stats, "months": range(1, 13)})
 
 
 @login_required
 def stats_csv(request):
-    _staff(request)
+    services.require_staff(request.user)
     year = _year(request)
     response = HttpResponse(lending_stats_csv(lending_stats(year)), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="utlan-{year}.csv"'
@@ -224,7 +221,7 @@ def stats_csv(request):
 
 @login_required
 def borrower_export(request, pk: int):
-    _staff(request)
+    services.require_staff(request.user)
     borrower = get_object_or_404(Borrower, pk=pk)
     response = HttpResponse(
         json.dumps(privacy.borrower_export(borrower), ensure_ascii=False, indent=2),
