@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from booking import roles
 from booking.models import Booking, BookingReport, Closure, Site
+from booking.models.bookings import contact_of
 from booking.timeutil import OSLO, local_midnight
 
 
@@ -99,11 +100,11 @@ ENTRY_FIELDS = (
 def _entry(row: tuple) -> Entry:
     (pk, room_id, start, end, status, title, attendees, notes, org_name, org_phone,
      username, first, last, phone) = row  # fmt: skip
+    name, phone = contact_of(first, last, username, phone, org_phone)
     return Entry(
         pk=pk, room_id=room_id, start=start, end=end, status=status, title=title,
-        attendees=attendees, notes=notes, organisation=org_name or "",
-        contact_name=f"{first} {last}".strip() or username,
-        contact_phone=phone or org_phone or "",
+        attendees=attendees, notes=notes, organisation=org_name or "", contact_name=name,
+        contact_phone=phone,
     )  # fmt: skip
 
 

@@ -209,14 +209,10 @@ class SiteFeed(BookingFeed):
         return f"{booking.room.name}: {who}"
 
     def item_description(self, booking):
-        user = booking.booked_by
-        phone = getattr(getattr(user, "profile", None), "phone", "") or (
-            booking.organisation.contact_phone if booking.organisation else ""
-        )
+        name, phone = booking.contact
         lines = [
             booking.title,
-            _("Contact: %(name)s %(phone)s") % {"name": user.get_full_name() or user.username,
-                                               "phone": phone},
+            _("Contact: %(name)s %(phone)s") % {"name": name, "phone": phone},
             _("Attendees: %(n)d") % {"n": booking.attendees},
         ]  # fmt: skip
         if booking.notes:

@@ -181,14 +181,8 @@ def send_reminders(*, now: dt.datetime) -> int:
 
 def _digest_row(booking: Booking) -> dict:
     """A line of the caretaker's day: who to call, how many, how to set up."""
-    user, organisation = booking.booked_by, booking.organisation
-    phone = getattr(getattr(user, "profile", None), "phone", "")
-    return {
-        **_booking(booking),
-        "contact": user.get_full_name() or user.username,
-        "phone": phone or (organisation.contact_phone if organisation else ""),
-        "status": booking.status,
-    }
+    name, phone = booking.contact
+    return {**_booking(booking), "contact": name, "phone": phone, "status": booking.status}
 
 
 def send_caretaker_digests(*, now: dt.datetime) -> int:

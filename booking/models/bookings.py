@@ -14,6 +14,11 @@ from booking.timeutil import to_local
 from booking.validators import ChoiceListValidator
 
 
+def contact_of(first_name, last_name, username, phone, organisation_phone) -> tuple[str, str]:
+    """A booking's contact name and phone from the booker's and organisation's fields."""
+    return f"{first_name} {last_name}".strip() or username, phone or organisation_phone or ""
+
+
 class BookingSeries(models.Model):
     """A weekly booking for a season: the same local wall-clock time on one or more
     weekdays from a date until a date. Its occurrences are ordinary bookings, so every
@@ -158,6 +163,17 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def contact(self) -> tuple[str, str]:
+        """Who to call about the booking: the booker, with their phone or else the
+        organisation's (reads booked_by, its profile and the organisation)."""
+        user, organisation = self.booked_by, self.organisation
+        return contact_of(
+            user.first_name, user.last_name, user.username,
+            getattr(getattr(user, "profile", None), "phone", ""),
+            organisation.contact_phone if organisation else "",
+        )  # fmt: skip
 
     @property
     def uid(self) -> str:
