@@ -46,3 +46,17 @@ def next_weekday_at(weekday: int, hour: int, minute: int = 0, weeks: int = 1) ->
     today = dt.datetime.now(OSLO).date() + dt.timedelta(weeks=weeks)
     day = today + dt.timedelta(days=(weekday - today.weekday()) % 7)
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=OSLO)
+
+
+@pytest.fixture
+def default_price_rules(transactional_db):
+    """Put back the price list of migration 0004, which the flush after every transactional
+    test removes. Not serialized_rollback: once another transactional test's flush has
+    re-created the content types, reloading the serialized ones collides with them (and
+    with Playwright's event loop in the thread, Django hands out connections without them).
+    """
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("booking.migrations.0004_default_price_rules").install(apps, None)

@@ -19,16 +19,7 @@ from tests.conftest import next_weekday_at
 CLIENTS = 20
 
 
-@pytest.fixture(autouse=True)
-def default_price_rules(transactional_db):
-    """The price list of migration 0004, which the flush after a transactional test removes.
-    (Not serialized_rollback: after another transactional test's flush has re-created the
-    content types, reloading the serialized ones collides with them.)"""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("booking.migrations.0004_default_price_rules").install(apps, None)
+pytestmark = pytest.mark.usefixtures("default_price_rules")
 
 
 def _post(url: str, token: str, body: dict, barrier: threading.Barrier) -> tuple[int, dict]:

@@ -1,6 +1,5 @@
 """Browser tests: Debian's Chromium driven by Playwright against the live test server."""
 
-import importlib
 import os
 from pathlib import Path
 
@@ -27,16 +26,8 @@ PASSWORD = "secret-pass-123"
 
 
 @pytest.fixture(autouse=True)
-def default_price_rules(transactional_db):
-    """Put back the price list of migration 0004 that the flush between tests removes.
-
-    serialized_rollback cannot: once Playwright's event loop runs in this thread, Django
-    hands out context-local connections that lack the serialized test data.
-    """
-    from django.apps import apps
-
-    migration = importlib.import_module("booking.migrations.0004_default_price_rules")
-    migration.install(apps, None)
+def _price_list(default_price_rules):
+    """Every browser test starts with the default price list (tests/conftest.py)."""
 
 
 @pytest.fixture(scope="session")
