@@ -13,10 +13,10 @@ import gc
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import load
 import report
 import run
 
@@ -27,35 +27,15 @@ ROOMS, DAY_BOOKINGS, FEED_EVENTS, RUNS = 50, 300, 2000, 50
 BUDGET_DAY_MS, BUDGET_DAY_QUERIES, BUDGET_FEED_MS = 50, 8, 300
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(int(len(ordered) * share) - 1, 0)]
-
-
-def timed(client, path: str, runs: int, before=None) -> list[float]:
-    timings = []
-    for _ in range(runs):
-        if before:
-            before()
-        began = time.perf_counter()
-        response = client.get(path)
-        timings.append((time.perf_counter() - began) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-    return timings
-
-
 def main() -> int:
-    run.setup_django_as_production(LOKALE_STATIC_ROOT=str(ROOT / "bench/results/static"))
+    run.setup_django_serving_static()
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
     from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     from booking.models import Booking, OpeningHours, Organisation, Room, Site
 
-    call_command("collectstatic", interactive=False, verbosity=0)
     site = Site.objects.create(name="Bench: stor skole", kind=Site.Kind.SCHOOL,
                                calendar_token="bench-token")  # fmt: skip
     caretaker = get_user_model().objects.create(username="bench-caretaker")
@@ -102,29 +82,24 @@ def main() -> int:
         schedule_path = f"/api/v1/schedule/?site={site.pk}&date={day}"
         page_path = f"/caretaker/{site.pk}/{day}/"
         feed_path = f"/calendar/rooms/{feed_room.pk}.ics"
-        queries = []
-
-        def count(execute, sql, params, many, context):
-            queries.append(sql)
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(count):
+        with run.counting_queries() as queries:
             body = api.get(schedule_path).json()
         api_queries = len(queries)
         assert sum(len(r["bookings"]) for r in body["rooms"]) == DAY_BOOKINGS
-        queries.clear()
-        with connection.execute_wrapper(count):
+        with run.counting_queries() as queries:
             assert web.get(page_path).content.count(b'class="run"') == DAY_BOOKINGS
         page_queries = len(queries)
         feed = web.get(feed_path).content
         events = feed.count(b"BEGIN:VEVENT")
         assert events >= FEED_EVENTS, events
-        api_ms = timed(api, schedule_path, RUNS)
-        page_ms = timed(web, page_path, RUNS)
+        api_ms = run.timed_gets(api, schedule_path, RUNS)
+        page_ms = run.timed_gets(web, page_path, RUNS)
         from django.core.cache import cache
 
-        feed_cold = timed(Client(SERVER_NAME="localhost"), feed_path, 20, before=cache.clear)
-        feed_ms = timed(Client(SERVER_NAME="localhost"), feed_path, 20)
+        feed_cold = run.timed_gets(
+            Client(SERVER_NAME="localhost"), feed_path, 20, before=cache.clear
+        )
+        feed_ms = run.timed_gets(Client(SERVER_NAME="localhost"), feed_path, 20)
     finally:
         Booking.objects.filter(room__site=site).delete()
         OpeningHours.objects.filter(room__site=site).delete()
@@ -137,11 +112,11 @@ def main() -> int:
         return "yes" if ok else "**no**"
 
     def fig(ms):
-        return f"{statistics.median(ms):.1f} / {percentile(ms, 0.95):.1f}"
+        return f"{statistics.median(ms):.1f} / {load.percentile(ms, 95):.1f}"
 
     def row(label, ms, budget):
         return f"| {label}, p50 / p95 ms | {fig(ms)} | ≤ {budget} ms | " + (
-            f"{met(percentile(ms, 0.95) <= budget)} |\n"
+            f"{met(load.percentile(ms, 95) <= budget)} |\n"
         )
 
     text = (

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import load
 import report
 import run
 
@@ -29,19 +30,10 @@ CHECKOUTS, CATALOGUE_GETS = 100, 50
 BUDGET_CHECKOUT_MS, BUDGET_CATALOGUE_MS, BUDGET_QUERIES = 100, 150, 10
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(int(len(ordered) * share) - 1, 0)]
-
-
 def main() -> int:
-    run.setup_django_as_production(LOKALE_STATIC_ROOT=str(ROOT / "bench/results/static"))
-    from django.core.management import call_command
-
-    call_command("collectstatic", interactive=False, verbosity=0)  # as production serves it
+    run.setup_django_serving_static()
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from django.db import connection
     from django.utils import timezone
     from rest_framework.test import APIClient
 
@@ -89,43 +81,27 @@ def main() -> int:
     try:
         path = f"/api/v1/lending/item-types/?centre={centre.pk}&from={today}" \
                f"&to={today + dt.timedelta(days=13)}"  # fmt: skip
-        queries = []
-
-        def count(execute, sql, params, many, context):
-            queries.append(sql)
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(count):
+        with run.counting_queries() as queries:
             response = client.get(path)
         assert response.status_code == 200, response.content[:500]
         assert len(response.json()) == TYPES and len(response.json()[0]["days"]) == 14
         catalogue_queries = len(queries)
-        catalogue = []
-        for _ in range(CATALOGUE_GETS):
-            began = time.perf_counter()
-            client.get(path)
-            catalogue.append((time.perf_counter() - began) * 1000)
+        catalogue = run.timed_gets(client, path, CATALOGUE_GETS)
 
         page_path = f"/lending/?centre={centre.pk}"
-        queries.clear()
-        with connection.execute_wrapper(count):
+        with run.counting_queries() as queries:
             page = client.get(page_path)
         assert page.status_code == 200 and page.content.count(b'class="card item-type"') == 48
         page_queries = len(queries)
-        pages = []
-        for _ in range(CATALOGUE_GETS):
-            began = time.perf_counter()
-            client.get(page_path)
-            pages.append((time.perf_counter() - began) * 1000)
+        pages = run.timed_gets(client, page_path, CATALOGUE_GETS)
 
         checkout, checkout_queries = [], []
         for n in range(CHECKOUTS):
             # Ten units of ten different types: the first unit of types n*5 … (a fresh set).
             codes = [f"B{type_pks[(n * 10 + k) % TYPES]}-{n // 50}" for k in range(10)]
             body = {"borrower": borrower_pks[RESERVATIONS + n], "barcodes": codes}
-            queries.clear()
             began = time.perf_counter()
-            with connection.execute_wrapper(count):
+            with run.counting_queries() as queries:
                 response = client.post("/api/v1/lending/loans/", body, format="json")
             checkout.append((time.perf_counter() - began) * 1000)
             checkout_queries.append(len(queries))
@@ -143,8 +119,9 @@ def main() -> int:
     def met(ok: bool) -> str:
         return "yes" if ok else "**no**"
 
-    cat_p50, cat_p95 = statistics.median(catalogue), percentile(catalogue, 0.95)
-    out_p50, out_p95 = statistics.median(checkout), percentile(checkout, 0.95)
+    cat_p50, cat_p95 = statistics.median(catalogue), load.percentile(catalogue, 95)
+    out_p50, out_p95 = statistics.median(checkout), load.percentile(checkout, 95)
+    page_p50, page_p95 = statistics.median(pages), load.percentile(pages, 95)
     text = (
         f"Run on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M UTC} by `make bench` "
         f"(bench/lending.py), in-process, DEBUG off, {os.cpu_count()} cores; {TYPES} item "
@@ -157,8 +134,8 @@ def main() -> int:
         f"{met(catalogue_queries <= BUDGET_QUERIES)} |\n"
         f"| catalogue web page (48 of the {TYPES} types a page), {CATALOGUE_GETS} renders, "
         "p50 / p95 ms "
-        f"| {statistics.median(pages):.1f} / {percentile(pages, 0.95):.1f} "
-        f"| ≤ {BUDGET_CATALOGUE_MS} ms | {met(percentile(pages, 0.95) <= BUDGET_CATALOGUE_MS)} |\n"
+        f"| {page_p50:.1f} / {page_p95:.1f} "
+        f"| ≤ {BUDGET_CATALOGUE_MS} ms | {met(page_p95 <= BUDGET_CATALOGUE_MS)} |\n"
         f"| SQL queries for the page | {page_queries} | ≤ {BUDGET_QUERIES} | "
         f"{met(page_queries <= BUDGET_QUERIES)} |\n"
         f"| checkout of 10 units over the API, {CHECKOUTS} loans, p50 / p95 ms "

@@ -11,6 +11,7 @@ not failed.
 """
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -104,6 +105,43 @@ def setup_django_as_production(**extra: str) -> None:
     import django
 
     django.setup()
+
+
+def setup_django_serving_static() -> None:
+    """setup_django_as_production, with the static files collected as production serves
+    them (pages link to their hashed names)."""
+    setup_django_as_production(LOKALE_STATIC_ROOT=str(ROOT / "bench/results/static"))
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@contextlib.contextmanager
+def counting_queries():
+    """The SQL statements run inside the block, as a list that fills as they run."""
+    from django.db import connection
+
+    queries: list[str] = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        yield queries
+
+
+def timed_gets(client, path: str, runs: int, before=None) -> list[float]:
+    """Milliseconds of ``runs`` GETs of a path through Django's test client."""
+    timings = []
+    for _ in range(runs):
+        if before:
+            before()
+        began = time.perf_counter()
+        response = client.get(path)
+        timings.append((time.perf_counter() - began) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    return timings
 
 
 def reuse_seeding():

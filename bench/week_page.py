@@ -11,10 +11,10 @@ import datetime as dt
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import load
 import report
 import run
 
@@ -27,12 +27,8 @@ BUDGET_P95_MS = 100
 
 
 def main() -> int:
-    run.setup_django_as_production(LOKALE_STATIC_ROOT=str(ROOT / "bench/results/static"))
-    from django.core.management import call_command
-
-    call_command("collectstatic", interactive=False, verbosity=0)  # as production serves it
+    run.setup_django_serving_static()
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.test import Client
 
     from booking.models import Booking, OpeningHours, Organisation, Room, Site
@@ -60,30 +56,19 @@ def main() -> int:
     try:
         client = Client(SERVER_NAME="localhost")
         path = f"/rooms/{room.pk}/?week={monday}"
-        queries = []
-
-        def count(execute, sql, params, many, context):
-            queries.append(sql)
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(count):
+        with run.counting_queries() as queries:
             response = client.get(path)
         assert response.status_code == 200, response.status_code
         assert response.content.count(b'class="entry busy"') == BOOKINGS
-        timings = []
-        for _ in range(RENDERS):
-            began = time.perf_counter()
-            client.get(path)
-            timings.append((time.perf_counter() - began) * 1000)
+        timings = run.timed_gets(client, path, RENDERS)
     finally:
         Booking.objects.filter(room=room).delete()
         room.delete()
         site.delete()
         organisation.delete()
         user.delete()
-    timings.sort()
     p50 = statistics.median(timings)
-    p95 = timings[int(len(timings) * 0.95) - 1]
+    p95 = load.percentile(timings, 95)
     met = "yes" if p95 <= BUDGET_P95_MS else "**no**"
     text = (
         f"Run on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M UTC} by `make bench` "
