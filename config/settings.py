@@ -18,6 +18,8 @@ check_known(
         "LOKALE_MEDIA_ROOT",
         "LOKALE_SECURE_SSL_REDIRECT",
         "LOKALE_HSTS_SECONDS",
+        "LOKALE_HSTS_PRELOAD",
+        "LOKALE_TRUSTED_PROXIES",
         "LOKALE_LOGIN_FAILURE_LIMIT",
         "LOKALE_LOGIN_LOCKOUT_MINUTES",
         "LOKALE_REMINDER_TIME",
@@ -87,6 +89,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# How many reverse proxies of ours stand in front of the service. Each appends the address
+# it was called from to X-Forwarded-For, so the client is that many entries from the right;
+# entries further left are whatever the client wrote. With 0 the header is ignored.
+# Throttling (NUM_PROXIES below) and the login lockout find the client the same way.
+TRUSTED_PROXIES = env_int("LOKALE_TRUSTED_PROXIES", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "config.clientip.client_ip"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "booking:room_finder"
 LOGOUT_REDIRECT_URL = "booking:room_finder"
@@ -172,6 +180,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": "20/minute"},
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "DATETIME_FORMAT": "iso-8601",
 }
 
