@@ -5,9 +5,7 @@ Sums are made in Python over Decimal values, so money never passes through a flo
 (SQLite would sum NUMERIC columns as REAL).
 """
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,6 +16,7 @@ from booking.models import Booking, Closure, Room
 from booking.pricing import SECONDS_PER_HOUR
 from booking.selectors import opening_windows
 from booking.timeutil import local_midnight
+from config.csvexport import spreadsheet_csv
 
 
 @dataclass
@@ -159,23 +158,11 @@ def _nok(value: Decimal) -> str:
 
 
 def support_report_csv(report: SupportReport) -> str:
-    """Semicolon-separated, decimal comma, UTF-8 with a byte-order mark: what Excel in
-    Norway opens with the columns and the letters æ, ø and å intact."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in [*report.organisations, report.total]:
-        writer.writerow(
-            [
-                row.name,
-                row.org_number,
-                row.category,
-                row.bookings,
-                _nok(row.hours),
-                _nok(row.full),
-                _nok(row.paid),
-                _nok(row.waived),
-            ]
-        )
-    return out.getvalue()
+    """The report as a spreadsheet (config.csvexport): decimal comma, one row per
+    organisation and a total."""
+    rows = [
+        [row.name, row.org_number, row.category, row.bookings, _nok(row.hours), _nok(row.full),
+         _nok(row.paid), _nok(row.waived)]
+        for row in [*report.organisations, report.total]
+    ]  # fmt: skip
+    return spreadsheet_csv([CSV_COLUMNS, *rows])

@@ -1,14 +1,13 @@
 """What the lending centre did: loans per type per month, borrowers per month, favourites."""
 
-import csv
 import datetime as dt
-import io
 from collections import defaultdict
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
 from booking.timeutil import OSLO, local_midnight
+from config.csvexport import spreadsheet_csv
 from lending.models import Loan, LoanLine
 
 
@@ -63,12 +62,9 @@ def lending_stats(year: int, centre_id: int | None = None) -> dict:
 
 
 def lending_stats_csv(stats: dict) -> str:
-    """Semicolons and a BOM, as Excel in Norway expects."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(["Utstyr", *[f"{m:02d}.{stats['year']}" for m in range(1, 13)], "Totalt"])
-    for row in stats["item_types"]:
-        writer.writerow([row["name"], *row["months"], row["total"]])
-    writer.writerow(["Ulike lånere", *stats["borrowers_per_month"], ""])
-    return out.getvalue()
+    """The year's loans per type and month as a spreadsheet (config.csvexport)."""
+    return spreadsheet_csv([
+        ["Utstyr", *[f"{m:02d}.{stats['year']}" for m in range(1, 13)], "Totalt"],
+        *([row["name"], *row["months"], row["total"]] for row in stats["item_types"]),
+        ["Ulike lånere", *stats["borrowers_per_month"], ""],
+    ])  # fmt: skip
