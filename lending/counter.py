@@ -9,6 +9,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ MAX_LOAN_DAYS = 365
 class Scan:
     barcode: str
     ok: bool
-    reason: str = ""  # unknown, duplicate, retired, in_repair, out, over_max, reserved
+    reason: str = ""  # unknown, duplicate, retired, in_repair, out, over_max, reserved; full, due
     message: str = ""
     item: Item | None = None
 
@@ -126,6 +127,22 @@ def plan_loan(
             taking[item.item_type_id] += 1
             scans.append(Scan(code, True, item=item))
     return scans, due
+
+
+def basket_add(*, borrower: Borrower, codes: list[str], code: str, today: dt.date) -> Scan:
+    """The verdict on one more scanned code for a basket already holding ``codes``.
+
+    Only a code this returns as ok may join the basket: a refused code is answered and
+    left out, so it is never submitted for checkout.
+    """
+    code = code.strip()
+    if len(codes) >= MAX_BASKET:
+        return Scan(code, False, "full", _("At most %(n)d units in one loan.") % {"n": MAX_BASKET})
+    try:
+        scans, _due = plan_loan(borrower=borrower, barcodes=[*codes, code], due=None, today=today)
+    except ValidationError as error:
+        return Scan(code, False, "due", " ".join(error.messages))
+    return scans[-1]
 
 
 def _check_due(types: list[ItemType], due: dt.date, today: dt.date) -> None:

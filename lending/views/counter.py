@@ -2,7 +2,9 @@
 
 The basket lives in the session, so every scan is one short POST that a keyboard-wedge
 scanner makes by typing the code and Enter; the page answers with the verdict on that
-code (and on the whole basket) at once, with no script needed.
+code at once, with no script needed. Only codes that may be lent are in the basket: a
+refused scan is answered and left out, and a code that became refusable since it was
+scanned (lent at another counter) is taken out and named.
 """
 
 import json
@@ -61,17 +63,20 @@ def counter_page(request):
     )
     search = BorrowerSearchForm(request.GET if "q" in request.GET else None)
     found = services.borrower_search(search.cleaned_data["q"]) if search.is_valid() else None
-    scans, due = [], None
+    scans, due, dropped = [], None, []
     if borrower and basket["codes"]:
         scans, due = counter.plan_loan(borrower=borrower, barcodes=basket["codes"], due=None,
                                        today=services.local_today())  # fmt: skip
-    last = scans[-1] if scans else None
+        dropped = [s for s in scans if not s.ok]
+        if dropped:
+            scans = [s for s in scans if s.ok]
+            _save_basket(request, {**basket, "codes": [s.barcode for s in scans]})
     return render(request, "lending/counter.html", {
-        "borrower": borrower, "search": search, "found": found, "scans": scans, "last": last,
+        "borrower": borrower, "search": search, "found": found, "scans": scans,
+        "last": basket.get("last"), "dropped": dropped,
         "register": BorrowerForm(initial={"language": "nb"}), "scan_form": ScanForm(),
         "checkout_form": CheckoutForm(initial={"due": due}),
         "return_form": ReturnForm(prefix="return"),
-        "all_ok": bool(scans) and all(s.ok for s in scans),
     })  # fmt: skip
 
 
@@ -103,10 +108,17 @@ def scan(request):
     services.require_staff(request.user)
     basket = _basket(request)
     form = ScanForm(request.POST)
-    if basket["borrower"] and form.is_valid():
-        basket["codes"] = [*basket["codes"], form.cleaned_data["barcode"].strip()][
-            : counter.MAX_BASKET
-        ]
+    borrower = Borrower.objects.filter(pk=basket["borrower"] or 0).first()
+    if borrower and form.is_valid():
+        verdict = counter.basket_add(borrower=borrower, codes=basket["codes"],
+                                     code=form.cleaned_data["barcode"],
+                                     today=services.local_today())  # fmt: skip
+        if verdict.ok:
+            basket["codes"] = [*basket["codes"], verdict.barcode]
+        basket["last"] = {
+            "barcode": verdict.barcode, "ok": verdict.ok, "message": verdict.message,
+            "item": str(verdict.item.item_type) if verdict.item else "",
+        }  # fmt: skip
         _save_basket(request, basket)
     return redirect("lending:counter")
 
@@ -118,6 +130,7 @@ def scan_remove(request, index: int):
     basket = _basket(request)
     if 0 <= index < len(basket["codes"]):
         del basket["codes"][index]
+        basket["last"] = None
         _save_basket(request, basket)
     return redirect("lending:counter")
 
@@ -135,6 +148,10 @@ def checkout(request):
                                    due=due)  # fmt: skip
     except (ValidationError, ConflictError) as error:
         messages.error(request, _problem(error))
+        if isinstance(error, ConflictError):  # refused now: out of the basket, named above
+            refused = {c["barcode"] for c in error.conflicts}
+            codes = [c for c in basket["codes"] if c not in refused]
+            _save_basket(request, {**basket, "codes": codes, "last": None})
         return redirect("lending:counter")
     _save_basket(request, {"borrower": None, "codes": []})
     return redirect("lending:loan_receipt", pk=loan.pk)
