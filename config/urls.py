@@ -1,8 +1,9 @@
+from csp.decorators import csp_update
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -10,7 +11,15 @@ urlpatterns = [
     path("api/v1/lending/", include("lending.api.urls")),
     path("api/v1/", include("booking.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Swagger UI's set-up script is a file of its own (the split view), its page's style is
+    # static/css/api-docs.css; its stylesheet draws icons as data: images.
+    path(
+        "api/docs/",
+        csp_update({"img-src": ["'self'", "data:"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="schema")
+        ),
+        name="api-docs",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("lending/", include("lending.urls")),
     path("", include("booking.urls")),

@@ -78,6 +78,11 @@
     });
   }
 
+  // Buttons marked data-print print the page (schedules, receipts, labels).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("form[data-booking-form]");
     var section = form && form.querySelector("[data-quote-url]");

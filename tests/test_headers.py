@@ -1,0 +1,253 @@
+"""Every page says what it may load (Content-Security-Policy: this service only, nothing
+inline) and which browser features it may use (Permissions-Policy: none of the sensitive
+ones), and no page's HTML carries inline script, inline style or event-handler attributes.
+
+The pages are found by walking the URL patterns, so a new page is read without being listed;
+one whose URL needs a value this test does not know fails until it is given one.
+"""
+
+import os
+import subprocess
+import sys
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from booking.roles import COUNTER_GROUP, OFFICER_GROUP
+from lending import counter
+from tests.factories import (
+    BookingFactory,
+    BorrowerFactory,
+    CentreFactory,
+    ItemTypeFactory,
+    MembershipFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+DATA_BLOCKS = {"application/json", "application/ld+json"}
+EXTRA_PAGES = ["/admin/login/", "/admin/", "/admin/booking/booking/", "/no-such-page/"]
+
+
+class InlineFinder(HTMLParser):
+    """Collects what a strict Content-Security-Policy would refuse to run or apply."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+        self._script_without_src = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "script" and "src" not in attributes:
+            self._script_without_src = attributes.get("type") not in DATA_BLOCKS
+        if tag == "style":
+            self.found.append("<style>")
+        self.found += [f"<{tag} {name}=…>" for name, _v in attrs
+                       if name == "style" or name.startswith("on")]  # fmt: skip
+        if tag == "a" and (attributes.get("href") or "").strip().lower().startswith("javascript:"):
+            self.found.append("javascript: link")
+
+    def handle_data(self, data):
+        if self._script_without_src and data.strip():
+            self.found.append(f"inline <script>{data.strip()[:40]}")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._script_without_src = False
+
+
+def inline_code(html: str) -> list[str]:
+    finder = InlineFinder()
+    finder.feed(html)
+    return finder.found
+
+
+@pytest.fixture
+def world(people):
+    """Someone who may see every page (officer, counter staff, caretaker, member, admin)
+    and one of each thing a page's URL names."""
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    for group in (OFFICER_GROUP, COUNTER_GROUP):
+        Group.objects.get_or_create(name=group)[0].user_set.add(root)
+    people.room.site.caretakers.add(root)
+    MembershipFactory(user=root, organisation=people.org_a, role="admin")
+    booking = BookingFactory(room=people.room, organisation=people.org_a, booked_by=root)
+    centre = CentreFactory()
+    tent = ItemTypeFactory(centre=centre, name="Telt", units=2)
+    borrower = BorrowerFactory()
+    loan = counter.loan_create(by=root, borrower=borrower, barcodes=[f"T{tent.pk}-1"])
+    pk = {
+        "room": people.room.pk, "booking": booking.pk, "organisation": people.org_a.pk,
+        "site": people.room.site.pk, "item_type": tent.pk, "loan": loan.pk,
+        "borrower": borrower.pk,
+    }  # fmt: skip
+    values = {
+        "booking:room_week": {"pk": pk["room"]},
+        "booking:booking_new": {"room_pk": pk["room"]},
+        "booking:booking_detail": {"pk": pk["booking"]},
+        "booking:booking_cancel": {"pk": pk["booking"]},
+        "booking:booking_decide": {"pk": pk["booking"]},
+        "booking:organisation_verify": {"pk": pk["organisation"]},
+        "booking:message_resend": {"pk": 1},
+        "booking:caretaker_day": {"site": pk["site"], "day": booking.start.date()},
+        "booking:caretaker_report": {"pk": pk["booking"]},
+        "booking:calendar_link_new": {"kind": "organisation", "pk": pk["organisation"]},
+        "booking:feed_room": {"pk": pk["room"]},
+        "booking:feed_organisation": {"pk": pk["organisation"]},
+        "booking:feed_site": {"pk": pk["site"]},
+        "lending:reserve": {"pk": pk["item_type"]},
+        "lending:reservation_cancel": {"pk": 1},
+        "lending:booking_equipment": {"pk": pk["booking"]},
+        "lending:scan_remove": {"index": 0},
+        "lending:loan_receipt": {"pk": pk["loan"]},
+        "lending:borrower_export": {"pk": pk["borrower"]},
+        "api-lending-borrower-export": {"pk": pk["borrower"]},
+        "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "site-detail": {"pk": pk["site"]},
+        "room-detail": {"pk": pk["room"]},
+        "room-availability": {"pk": pk["room"]},
+        "booking-detail": {"pk": pk["booking"]},
+        "booking-approve": {"pk": pk["booking"]},
+        "booking-cancel-following": {"pk": pk["booking"]},
+        "booking-reject": {"pk": pk["booking"]},
+        "organisation-detail": {"pk": pk["organisation"]},
+        "organisation-members": {"pk": pk["organisation"]},
+        "organisation-verify": {"pk": pk["organisation"]},
+    }
+    return root, values, booking
+
+
+def every_path(values: dict) -> list[str]:
+    """A concrete path for every named URL pattern outside the admin (which the admin's
+    own pages stand for), format-suffix variants and media files left out."""
+    paths, missing = [], []
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace != "admin":
+                    inner = ":".join(n for n in (namespace, pattern.namespace) if n)
+                    walk(pattern.url_patterns, inner)
+                continue
+            assert isinstance(pattern, URLPattern)
+            kwargs = set(getattr(pattern.pattern, "converters", {})) or set(
+                pattern.pattern.regex.groupindex
+            )
+            if pattern.name is None or "format" in kwargs:
+                continue
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            if kwargs and name not in values:
+                missing.append(name)
+                continue
+            paths.append(reverse(name, kwargs=values.get(name)))
+
+    walk(get_resolver().url_patterns, None)
+    assert not missing, f"give these pages' URL values in tests/test_headers.py: {missing}"
+    return sorted(set(paths))
+
+
+def test_every_page_has_the_policies_and_no_inline_code(world):
+    root, values, _booking = world
+    paths = [*every_path(values), *EXTRA_PAGES]
+    assert len(paths) > 80
+    signed_in = Client()
+    signed_in.force_login(root)
+    problems, html_pages = [], 0
+    for client in (Client(), signed_in):
+        for path in paths:
+            response = client.get(path, HTTP_ACCEPT="text/html,*/*")
+            csp = response.get("Content-Security-Policy", "")
+            if "default-src 'self'" not in csp or "unsafe-inline" in csp:
+                problems.append(f"{path}: Content-Security-Policy {csp!r}")
+            if "camera=()" not in response.get("Permissions-Policy", ""):
+                problems.append(f"{path}: Permissions-Policy missing")
+            if response.status_code >= 500:
+                problems.append(f"{path}: {response.status_code}")
+            if response.get("Content-Type", "").startswith("text/html"):
+                html_pages += 1
+                body = b"".join(response) if response.streaming else response.content
+                problems += [f"{path}: {found}" for found in inline_code(body.decode())]
+    assert not problems, "\n".join(problems)
+    assert html_pages > 60
+
+
+@pytest.mark.parametrize(
+    ("path", "signed_in", "shows"),
+    [
+        ("/admin/login/", False, 'id="login-form"'),
+        ("/api/docs/", False, 'id="swagger-ui"'),
+        ("/calendar/", False, "<h1"),
+        ("/lending/", False, "Telt"),
+        ("/lending/counter/", True, "<h1"),
+        ("/lending/labels/?type={item_type}", True, "<svg"),
+        ("/caretaker/{site}/{day}/", True, "data-print"),
+        ("/reports/support/", True, "<h1"),
+    ],
+)
+def test_the_main_pages_are_read_whole(world, path, signed_in, shows):
+    root, values, booking = world
+    client = Client()
+    if signed_in:
+        client.force_login(root)
+    path = path.format(item_type=values["lending:reserve"]["pk"], site=booking.room.site_id,
+                       day=booking.start.date())  # fmt: skip
+    response = client.get(path)
+    assert response.status_code == 200 and shows in response.content.decode()
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert not inline_code(response.content.decode())
+
+
+def test_the_api_docs_load_their_set_up_script_as_a_file(db):
+    page = Client().get("/api/docs/")
+    assert "img-src 'self' data:" in page["Content-Security-Policy"]
+    script = Client().get("/api/docs/?script=")
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert "SwaggerUIBundle" in script.content.decode()
+
+
+def test_label_barcodes_draw_without_inline_style(world):
+    from lending.labels import code128_svg
+
+    svg = code128_svg("T1-1")
+    assert "style=" not in svg and 'fill="white"' in svg and 'fill="black"' in svg
+
+
+def test_the_finder_sees_what_a_policy_refuses():
+    found = inline_code(
+        '<script>alert(1)</script><script src="/s.js"></script>'
+        '<script type="application/json">{"a": 1}</script><p style="color:red" onclick="x()">'
+        '<style>p{}</style><a href="javascript:x()">x</a>'
+    )
+    assert len(found) == 5, found
+
+
+@override_settings(SECURE_HSTS_SECONDS=31536000, SECURE_HSTS_INCLUDE_SUBDOMAINS=True,
+                   SECURE_HSTS_PRELOAD=True)  # fmt: skip
+def test_hsts_with_preload_on_https(db):
+    response = Client().get("/rooms/", secure=True)
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+
+
+def _production_settings(**env) -> subprocess.CompletedProcess:
+    base = {"PATH": os.environ["PATH"], "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "x" * 50}
+    return subprocess.run(
+        [sys.executable, "-c", "from config import settings as s; "
+         "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_PRELOAD)"],
+        env={**base, **env}, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+def test_hsts_preload_is_a_setting_off_by_default():
+    assert _production_settings().stdout.split() == ["31536000", "False"]
+    assert _production_settings(LOKALE_HSTS_PRELOAD="true").stdout.split() == [
+        "31536000",
+        "True",
+    ]
+    short = _production_settings(LOKALE_HSTS_PRELOAD="true", LOKALE_HSTS_SECONDS="60")
+    assert short.returncode != 0 and "LOKALE_HSTS_PRELOAD" in short.stderr
