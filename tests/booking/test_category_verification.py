@@ -239,3 +239,33 @@ def test_the_admin_verify_action_is_for_officers_only(people, client):
                                                  "_selected_action": [waiting.pk]})  # fmt: skip
     waiting.refresh_from_db()
     assert not waiting.category_verified
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_verified_organisations_verified_and_queues_the_rest():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = (
+        [("booking", "0007_caretaking_and_calendar_links")],
+        [("booking", "0008_category_verification")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps.get_model("booking", "Organisation")
+    rows = {
+        name: old.objects.create(name=name, category=category, voluntary_verified=verified).pk
+        for name, category, verified in [
+            ("Frivillig verifisert", "voluntary", True),
+            ("Frivillig", "voluntary", False),
+            ("Kommunal", "municipal", False),
+        ]
+    }
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    verified = {
+        name: Organisation.objects.get(pk=pk).category_verified for name, pk in rows.items()
+    }
+    assert verified == {"Frivillig verifisert": True, "Frivillig": False, "Kommunal": False}
+    assert PriceRule.objects.filter(name="Kommunal enhet, ikke verifisert").exists()
