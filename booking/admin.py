@@ -1,10 +1,11 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from booking import closures, roles, services
+from booking import closures, organisations, roles, services
 from booking.models import (
     Booking,
     Closure,
@@ -20,17 +21,91 @@ from booking.models import (
 
 
 class MembershipInline(admin.TabularInline):
+    """Saved through membership_add, membership_set_role and membership_remove."""
+
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
 
 
+class CategoryVerifiedFilter(admin.SimpleListFilter):
+    title = _("category verified")
+    parameter_name = "category_verified"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(verified_category=F("category"))
+        if self.value() == "no":
+            return queryset.exclude(verified_category=F("category"))
+        return queryset
+
+
+def _saved_through_services(formset) -> None:
+    """What ModelAdmin's change message reads after formset.save(), which is not called."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "org_number", "category", "voluntary_verified"]
-    list_filter = ["category", "voluntary_verified"]
+    """Saved through organisation_create and organisation_update: a changed category drops
+    the verification. Officers verify the claimed category with the action."""
+
+    list_display = ["name", "org_number", "category", "category_verified"]
+    list_filter = ["category", CategoryVerifiedFilter]
     search_fields = ["name", "org_number"]
+    readonly_fields = ["verified_category", "verified_at", "verified_by"]
     inlines = [MembershipInline]
+    actions = ["verify"]
+
+    @admin.display(boolean=True, description=_("category verified"))
+    def category_verified(self, obj):
+        return obj.category_verified
+
+    def has_verify_permission(self, request):
+        return roles.is_officer(request.user)
+
+    @admin.action(permissions=["verify"], description=_("Verify the category they claim"))
+    def verify(self, request, queryset):
+        for organisation in queryset:
+            organisations.organisation_verify(organisation=organisation, by=request.user)
+        self.message_user(request, _("%(count)d verified.") % {"count": len(queryset)})
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        if change:
+            organisations.organisation_update(organisation=obj, by=request.user, **fields)
+            return
+        values = {name: getattr(obj, name) for name in form._meta.fields or form.fields}
+        created = organisations.organisation_create(by=request.user, join=False, **values)
+        obj.pk = created.pk
+        obj._state.adding = False
+
+    def save_formset(self, request, form, formset, change):
+        organisation = form.instance
+        _saved_through_services(formset)
+        for row in formset.deleted_forms:
+            if row.instance.pk is not None:
+                organisations.membership_remove(membership=row.instance, by=request.user)
+                formset.deleted_objects.append(row.instance)
+        for row in formset.forms:
+            if row in formset.deleted_forms or not row.has_changed():
+                continue
+            user, role = row.cleaned_data["user"], row.cleaned_data["role"]
+            membership = row.instance
+            if membership.pk is not None and "user" in row.changed_data:
+                organisations.membership_remove(membership=membership, by=request.user)
+                membership = Membership(organisation=organisation)
+            if membership.pk is None:
+                added = organisations.membership_add(
+                    organisation=organisation, user=user, role=role, by=request.user
+                )
+                formset.new_objects.append(added)
+            else:
+                organisations.membership_set_role(membership=membership, role=role, by=request.user)
+                formset.changed_objects.append((membership, row.changed_data))
 
 
 @admin.register(Site)
@@ -42,6 +117,8 @@ class SiteAdmin(admin.ModelAdmin):
 
 
 class OpeningHoursInline(admin.TabularInline):
+    """Saved as a whole week through services.opening_hours_set."""
+
     model = OpeningHours
     extra = 0
 
@@ -53,6 +130,22 @@ class RoomAdmin(admin.ModelAdmin):
     search_fields = ["name", "site__name"]
     filter_horizontal = ["facilities"]
     inlines = [OpeningHoursInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not OpeningHours:
+            return super().save_formset(request, form, formset, change)
+        _saved_through_services(formset)
+        if not formset.has_changed():
+            return None
+        windows = [
+            (row.cleaned_data["weekday"], row.cleaned_data["opens"], row.cleaned_data["closes"])
+            for row in formset.forms
+            if row not in formset.deleted_forms
+            and (row.instance.pk is not None or row.has_changed())
+        ]
+        services.opening_hours_set(room=form.instance, windows=sorted(windows))
+        formset.changed_objects.append((form.instance, ["opening_hours"]))
+        return None
 
 
 @admin.register(Facility)
@@ -78,10 +171,23 @@ class ClosureForm(forms.ModelForm):
         return data
 
 
+def _cancelled_message(admin_, request, cancelled) -> None:
+    admin_.message_user(
+        request,
+        ngettext(
+            "%(count)d booking was cancelled.",
+            "%(count)d bookings were cancelled.",
+            len(cancelled),
+        )
+        % {"count": len(cancelled)},
+        messages.WARNING if cancelled else messages.INFO,
+    )
+
+
 @admin.register(Closure)
 class ClosureAdmin(admin.ModelAdmin):
-    """A new closure cancels the bookings it hits (closures.closure_create); changing one
-    later only saves it."""
+    """Saved through closures.closure_create and closures.closure_update: each cancels the
+    bookings the closure now covers."""
 
     form = ClosureForm
     list_display = ["reason", "site", "room", "start", "end"]
@@ -90,30 +196,19 @@ class ClosureAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return super().has_add_permission(request) and roles.is_officer(request.user)
 
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and roles.is_officer(request.user)
+
     def save_model(self, request, obj, form, change):
+        where = {"site": obj.site, "room": obj.room, "start": obj.start, "end": obj.end,
+                 "reason": obj.reason, "by": request.user}  # fmt: skip
         if change:
-            super().save_model(request, obj, form, change)
-            return
-        closure, cancelled = closures.closure_create(
-            site=obj.site,
-            room=obj.room,
-            start=obj.start,
-            end=obj.end,
-            reason=obj.reason,
-            by=request.user,
-        )
-        obj.pk = closure.pk
-        obj._state.adding = False
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d booking was cancelled.",
-                "%(count)d bookings were cancelled.",
-                len(cancelled),
-            )
-            % {"count": len(cancelled)},
-            messages.WARNING if cancelled else messages.INFO,
-        )
+            _closure, cancelled = closures.closure_update(closure=obj, **where)
+        else:
+            closure, cancelled = closures.closure_create(**where)
+            obj.pk = closure.pk
+            obj._state.adding = False
+        _cancelled_message(self, request, cancelled)
 
 
 @admin.register(Booking)
@@ -133,6 +228,9 @@ class BookingAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Booking._meta.fields]
 
+    def has_decide_permission(self, request):
+        return roles.is_officer(request.user)
+
     def _apply(self, request, queryset, service, done):
         count = 0
         for booking in queryset:
@@ -143,15 +241,15 @@ class BookingAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{booking}: {error.messages[0]}", messages.WARNING)
         self.message_user(request, done % {"count": count})
 
-    @admin.action(description=_("Approve selected bookings"))
+    @admin.action(permissions=["decide"], description=_("Approve selected bookings"))
     def approve(self, request, queryset):
         self._apply(request, queryset, services.booking_approve, _("%(count)d approved."))
 
-    @admin.action(description=_("Reject selected bookings"))
+    @admin.action(permissions=["decide"], description=_("Reject selected bookings"))
     def reject(self, request, queryset):
         self._apply(request, queryset, services.booking_reject, _("%(count)d rejected."))
 
-    @admin.action(description=_("Cancel selected bookings"))
+    @admin.action(permissions=["decide"], description=_("Cancel selected bookings"))
     def cancel(self, request, queryset):
         self._apply(request, queryset, services.booking_cancel, _("%(count)d cancelled."))
 

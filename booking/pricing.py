@@ -117,17 +117,33 @@ class Quote:
         return seen
 
 
-def booker_kind(organisation: Organisation | None) -> str:
-    return organisation.category if organisation is not None else PriceRule.PRIVATE
+def booker_kind(organisation: Organisation | None, rule: PriceRule | None = None) -> str:
+    """Who books, as ``rule`` sees it: ``private`` without an organisation, else its category.
+
+    A rule that lowers the price counts a category it names only once an officer has
+    verified the organisation's claim to it; until then that rule sees the organisation
+    as ``other``. Rules that charge the full rent see the claim (so one can say "awaiting
+    verification"), and a category the rule does not name is taken as claimed.
+    """
+    if organisation is None:
+        return PriceRule.PRIVATE
+    if (
+        rule is not None
+        and organisation.category in rule.booker_kinds
+        and not organisation.category_verified
+        and rule.lowers_price
+    ):
+        return Organisation.Category.OTHER
+    return organisation.category
 
 
 def _matches(rule: PriceRule, *, room: Room, organisation, children_and_youth, start, end) -> bool:
     """Does the rule apply to the whole segment [start, end)? Segments never straddle a
     local midnight or a rule's window edge, so the start decides the window."""
-    if rule.booker_kinds and booker_kind(organisation) not in rule.booker_kinds:
+    if rule.booker_kinds and booker_kind(organisation, rule) not in rule.booker_kinds:
         return False
     if rule.voluntary_verified is not None and (
-        organisation is None or organisation.voluntary_verified != rule.voluntary_verified
+        organisation is None or organisation.category_verified != rule.voluntary_verified
     ):
         return False
     if rule.site_kinds and room.site.kind not in rule.site_kinds:

@@ -3,10 +3,10 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from booking import roles
-from booking.models import Booking, Closure, OpeningHours, Organisation, Room, Site
+from booking.models import Booking, Closure, OpeningHours, Organisation, PriceRule, Room, Site
 from booking.timeutil import UTC, local_midnight, to_local, wall_time
 
 
@@ -178,11 +178,29 @@ def nearest_free_slots(
     return sorted(candidates[:count])
 
 
+def categories_needing_verification() -> list[str]:
+    """The categories an active price rule favours (it lowers the price and names them):
+    each counts only once an officer has verified it. ``other`` is what the unverified
+    are priced as, so it needs none."""
+    favoured = set()
+    for rule in PriceRule.objects.filter(active=True):
+        if rule.lowers_price:
+            favoured.update(rule.booker_kinds)
+    return [
+        c
+        for c in Organisation.Category.values
+        if c in favoured and c != Organisation.Category.OTHER
+    ]
+
+
 def organisations_awaiting_verification() -> QuerySet[Organisation]:
-    """Organisations that call themselves voluntary and wait for an officer to verify it."""
-    return Organisation.objects.filter(
-        category=Organisation.Category.VOLUNTARY, voluntary_verified=False
-    ).order_by("created_at", "pk")
+    """Organisations that claim a category the price rules favour, not yet verified,
+    longest waiting first."""
+    return (
+        Organisation.objects.filter(category__in=categories_needing_verification())
+        .exclude(verified_category=F("category"))
+        .order_by("created_at", "pk")
+    )
 
 
 def public_bookings(start, end, *, site=None, category=None):

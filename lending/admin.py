@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from lending import services
 from lending.models import Borrower, Item, ItemType, Loan, LoanLine, Reservation
 
 
@@ -38,10 +40,29 @@ class BorrowerAdmin(admin.ModelAdmin):
 
 @admin.register(Reservation)
 class ReservationAdmin(admin.ModelAdmin):
+    """Reservations are made through services.reservation_create (at the counter, in the
+    catalogue, over the API), which keeps units from being promised twice; the admin
+    shows them and cancels them through services.reservation_cancel."""
+
     list_display = ["item_type", "quantity", "borrower", "start", "end", "status"]
     list_filter = ["status", "item_type__centre"]
     list_select_related = ["item_type", "borrower"]
-    raw_id_fields = ["borrower", "booking"]
+    actions = ["cancel"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Reservation._meta.fields]
+
+    def has_cancel_permission(self, request):
+        return services.is_staff(request.user)
+
+    @admin.action(permissions=["cancel"], description=_("Cancel selected reservations"))
+    def cancel(self, request, queryset):
+        for reservation in queryset.select_related("borrower"):
+            services.reservation_cancel(reservation=reservation, by=request.user)
+        self.message_user(request, _("%(count)d cancelled.") % {"count": len(queryset)})
 
 
 class LoanLineInline(admin.TabularInline):

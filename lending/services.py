@@ -201,6 +201,34 @@ def release_for_bookings(booking_ids) -> int:
     ).update(status=Reservation.Status.CANCELLED)
 
 
+def _check_may_reserve(by, borrower: Borrower, booking) -> None:
+    if booking is not None and not booking.is_active:
+        raise _fail("booking", _("This booking is no longer active."))
+    if by is None or not by.is_authenticated:
+        raise PermissionDenied("sign in to reserve")
+    if is_staff(by):
+        return
+    if not (
+        borrower.user_id == by.pk
+        or (
+            borrower.organisation_id is not None
+            and borrower.organisation_id in roles.organisation_ids(by)
+        )
+    ):
+        raise PermissionDenied("only staff reserve for someone else")
+    if booking is None:
+        return
+    if not roles.can_manage_booking(by, booking):
+        raise PermissionDenied("not your booking")
+    booker_is_borrower = (
+        borrower.organisation_id == booking.organisation_id
+        if booking.organisation_id is not None
+        else borrower.user_id == booking.booked_by_id
+    )
+    if not booker_is_borrower:
+        raise PermissionDenied("the booking is not the borrower's")
+
+
 def reservation_create(
     *,
     by,
@@ -212,7 +240,13 @@ def reservation_create(
     booking=None,
     now: dt.datetime | None = None,
 ) -> Reservation:
-    """Promise units for a period, or raise UnitsTaken naming the days that are full."""
+    """Promise units for a period, or raise UnitsTaken naming the days that are full.
+
+    Staff reserve for anyone. Anyone else reserves only for themself or for an
+    organisation they belong to, and ties it only to an active room booking they may
+    manage whose booker is that borrower (PermissionDenied otherwise).
+    """
+    _check_may_reserve(by, borrower, booking)
     today = local_today(now)
     if not item_type.active:
         raise _fail("item_type", _("This equipment is not in the catalogue."))
@@ -232,7 +266,7 @@ def reservation_create(
             raise UnitsTaken(item_type, short)
         reservation = Reservation.objects.create(
             borrower=borrower, item_type=item_type, quantity=quantity, start=start, end=end,
-            booking=booking, created_by=by if by and by.is_authenticated else None,
+            booking=booking, created_by=by,
         )  # fmt: skip
         Borrower.objects.filter(pk=borrower.pk).update(last_activity_at=timezone.now())
     return reservation

@@ -9,7 +9,13 @@ from rest_framework.views import APIView
 
 from booking import roles
 from booking.api.fields import LocalDateTimeField, StrictCharField
-from booking.closures import REASON_MAX_LENGTH, closure_create, closure_hits, closure_validate
+from booking.closures import (
+    REASON_MAX_LENGTH,
+    closure_create,
+    closure_fingerprint,
+    closure_hits,
+    closure_validate,
+)
 from booking.models import Booking, Room, Site
 
 
@@ -29,6 +35,12 @@ class ClosureWriteSerializer(serializers.Serializer):
         required=False,
         default=False,
         help_text="List the bookings the closure would cancel, and save nothing.",
+    )
+    fingerprint = StrictCharField(
+        required=False,
+        max_length=64,
+        help_text="The fingerprint of the preview you confirm: if the bookings the closure "
+        "would cancel differ by now, 409 and nothing is saved.",
     )
 
 
@@ -52,6 +64,18 @@ class ClosureHitSerializer(serializers.Serializer):
 class ClosurePreviewSerializer(serializers.Serializer):
     hits = ClosureHitSerializer(many=True)
     count = serializers.IntegerField()
+    fingerprint = serializers.CharField(
+        help_text="Send it back with the closure to cancel exactly these bookings."
+    )
+
+
+class OutdatedHitSerializer(serializers.Serializer):
+    booking = serializers.IntegerField()
+
+
+class ClosureOutdatedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    conflicts = OutdatedHitSerializer(many=True, help_text="What the closure would cancel now.")
 
 
 class SavedClosureSerializer(serializers.Serializer):
@@ -81,6 +105,10 @@ class ClosureView(APIView):
             201: OpenApiResponse(ClosureCreatedSerializer, description="closed; hits cancelled"),
             400: OpenApiResponse(description="Invalid input; the body names each field."),
             403: OpenApiResponse(description="Only booking officers close sites and rooms."),
+            409: OpenApiResponse(
+                ClosureOutdatedSerializer,
+                description="The hits differ from the preview confirmed; nothing saved.",
+            ),
         },
     )
     def post(self, request):
@@ -89,12 +117,14 @@ class ClosureView(APIView):
         incoming = ClosureWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
+        expect = data.pop("fingerprint", None)
         if data.pop("preview"):
             closure_validate(**data)
             data.pop("reason")
             hits = list(closure_hits(**data))
-            body = {"hits": hits, "count": len(hits)}
+            fingerprint = closure_fingerprint(**data, hits=hits)
+            body = {"hits": hits, "count": len(hits), "fingerprint": fingerprint}
             return Response(ClosurePreviewSerializer(body).data)
-        closure, cancelled = closure_create(by=request.user, **data)
+        closure, cancelled = closure_create(by=request.user, expect=expect, **data)
         body = {"closure": closure, "cancelled": cancelled}
         return Response(ClosureCreatedSerializer(body).data, status=status.HTTP_201_CREATED)

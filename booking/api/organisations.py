@@ -23,6 +23,14 @@ from booking.selectors import organisations_awaiting_verification
 
 class OrganisationSerializer(serializers.ModelSerializer):
     my_role = serializers.SerializerMethodField()
+    category_verified = serializers.BooleanField(
+        read_only=True,
+        help_text="An officer has verified the category. Until then the price rules that "
+        "favour it price the organisation as `other`.",
+    )
+    voluntary_verified = serializers.BooleanField(
+        read_only=True, help_text="A voluntary organisation whose category is verified."
+    )
 
     class Meta:
         model = Organisation
@@ -31,16 +39,25 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "name",
             "org_number",
             "category",
+            "category_verified",
             "voluntary_verified",
             "contact_email",
             "contact_phone",
             "my_role",
         ]
-        read_only_fields = ["voluntary_verified", "my_role"]
+        read_only_fields = ["my_role"]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_my_role(self, obj) -> str | None:
         return self.context.get("roles", {}).get(obj.pk)
+
+
+class VerifySerializer(serializers.Serializer):
+    category = serializers.CharField(
+        required=False,
+        max_length=20,
+        help_text="The claim you checked; if the organisation claims another by now, 400.",
+    )
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -95,22 +112,27 @@ class OrganisationViewSet(
             OpenApiParameter(
                 "awaiting_verification",
                 OpenApiTypes.BOOL,
-                description="Officers: voluntary organisations not yet verified.",
+                description="Officers: organisations claiming a category that the price "
+                "rules favour, not yet verified.",
             )
         ]
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=None, responses={200: OrganisationSerializer})
+    @extend_schema(
+        request=VerifySerializer, responses={200: OrganisationSerializer, 400: BAD_REQUEST}
+    )
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
-        """Booking officers: confirm that the organisation is a voluntary organisation."""
+        """Booking officers: confirm the category the organisation claims."""
         organisation = self.get_object()
         if not roles.is_officer(request.user):
             raise PermissionDenied()
+        incoming = VerifySerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
         organisation = organisation_services.organisation_verify(
-            organisation=organisation, by=request.user
+            organisation=organisation, by=request.user, **incoming.validated_data
         )
         return Response(self.get_serializer(organisation).data)
 

@@ -35,7 +35,18 @@ class Organisation(models.Model):
         _("organisation number"), max_length=9, blank=True, validators=[validate_org_number]
     )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
-    voluntary_verified = models.BooleanField(_("verified as voluntary"), default=False)
+    # What a booking officer (later: the register) confirmed the category to be. It counts
+    # only while it equals ``category``, so a changed category is unverified by itself.
+    verified_category = models.CharField(
+        _("verified category"), max_length=20, choices=Category.choices, blank=True,
+        editable=False,
+    )  # fmt: skip
+    verified_at = models.DateTimeField(_("category verified at"), null=True, blank=True,
+                                       editable=False)  # fmt: skip
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        editable=False, related_name="+", verbose_name=_("category verified by"),
+    )  # fmt: skip
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     # The secret in the address of this calendar feed; empty until someone makes a link.
@@ -60,6 +71,24 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def category_verified(self) -> bool:
+        """Has an officer confirmed the category the organisation has now?"""
+        return bool(self.verified_category) and self.verified_category == self.category
+
+    @property
+    def voluntary_verified(self) -> bool:
+        """A voluntary organisation whose category is verified.
+
+        Setting it (as fixtures and older code do) confirms or withdraws the current
+        category; services set ``verified_category`` through ``organisation_verify``.
+        """
+        return self.category == self.Category.VOLUNTARY and self.category_verified
+
+    @voluntary_verified.setter
+    def voluntary_verified(self, value: bool) -> None:
+        self.verified_category = self.category if value else ""
 
 
 class Membership(models.Model):

@@ -37,11 +37,15 @@ class PriceRule(models.Model):
             "Empty: anyone. Otherwise a list of: voluntary, municipal, commercial, other, private."
         ),
     )
+    # The name is older than category verification; it means "category verified".
     voluntary_verified = models.BooleanField(
-        _("verified as voluntary"),
+        _("category verified"),
         null=True,
         blank=True,
-        help_text=_("Empty: either. Yes: only verified organisations. No: only unverified."),
+        help_text=_(
+            "Empty: either. Yes: only organisations whose category an officer has verified. "
+            "No: only those not verified."
+        ),
     )
     site_kinds = models.JSONField(
         _("site kinds"),
@@ -122,6 +126,14 @@ class PriceRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"
+
+    @property
+    def lowers_price(self) -> bool:
+        """Can this rule make a booking cheaper than the room's full rent? Such a rule
+        counts an organisation's category only once that category is verified."""
+        if self.effect == self.Effect.HOURLY_PRICE:
+            return True
+        return self.percent_off > 0
 
     def clean(self):
         errors = {}

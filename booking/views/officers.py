@@ -13,7 +13,13 @@ from django.views.decorators.http import require_POST
 from booking import organisations as organisation_services
 from booking import roles, services
 from booking.caretaking import no_shows_by_organisation
-from booking.closures import closure_create, closure_hits, closure_validate
+from booking.closures import (
+    PreviewOutdated,
+    closure_create,
+    closure_fingerprint,
+    closure_hits,
+    closure_validate,
+)
 from booking.forms import (
     ClosureForm,
     DecisionForm,
@@ -94,7 +100,7 @@ def booking_decide(request, pk: int):
 
 @login_required
 def awaiting_verification(request):
-    """Organisations that call themselves voluntary, waiting for an officer to verify."""
+    """Organisations claiming a category the price rules favour, waiting for an officer."""
     _officer(request)
     return render(
         request,
@@ -106,12 +112,21 @@ def awaiting_verification(request):
 @login_required
 @require_POST
 def organisation_verify(request, pk: int):
+    """Verify the category the officer was shown (the form carries it)."""
     _officer(request)
     organisation = get_object_or_404(Organisation, pk=pk)
-    organisation_services.organisation_verify(organisation=organisation, by=request.user)
-    messages.success(
-        request, _("%(name)s is verified as a voluntary organisation.") % {"name": organisation}
-    )
+    try:
+        organisation_services.organisation_verify(
+            organisation=organisation, by=request.user, category=request.POST.get("category", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is verified as: %(category)s.")
+            % {"name": organisation, "category": organisation.get_category_display()},
+        )
     return redirect("booking:awaiting_verification")
 
 
@@ -151,20 +166,26 @@ def support_report_download(request):
 
 @login_required
 def closure_new(request):
-    """Close a site or a room: first see which bookings it cancels, then confirm."""
+    """Close a site or a room: first see which bookings it cancels, then confirm.
+
+    Confirming cancels exactly the bookings the preview showed: the preview's fingerprint
+    travels with the form, and if the place, the period or the hits have changed since,
+    nothing is saved and the new preview is shown instead.
+    """
     _officer(request)
     form = ClosureForm(request.POST or None)
-    hits = None
+    hits, fingerprint = None, ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         where = {"site": data["site"], "room": data["room"]}
         try:
             closure_validate(**where, start=data.get("start"), end=data.get("end"),
                              reason=data["reason"])  # fmt: skip
-            if request.POST.get("action") == "confirm":
+            shown = request.POST.get("fingerprint", "")
+            if request.POST.get("action") == "confirm" and shown:
                 _closure, cancelled = closure_create(
                     **where, start=data["start"], end=data["end"], reason=data["reason"],
-                    by=request.user,
+                    by=request.user, expect=shown,
                 )  # fmt: skip
                 messages.success(
                     request,
@@ -177,6 +198,16 @@ def closure_new(request):
                 )
                 return redirect("booking:closure_new")
             hits = list(closure_hits(**where, start=data["start"], end=data["end"]))
+            fingerprint = closure_fingerprint(
+                **where, start=data["start"], end=data["end"], hits=hits
+            )
+        except PreviewOutdated as outdated:
+            hits, fingerprint = outdated.hits, outdated.fingerprint
+            messages.warning(
+                request,
+                _("Nothing was closed: the bookings it cancels have changed since you looked. "
+                  "Check the list below and confirm again."),
+            )  # fmt: skip
         except ValidationError as error:
             for field, problems in error.message_dict.items():
                 for problem in problems:
@@ -184,7 +215,7 @@ def closure_new(request):
     return render(
         request,
         "booking/closure_form.html",
-        {"form": form, "hits": hits},
+        {"form": form, "hits": hits, "fingerprint": fingerprint},
         status=400 if form.errors else 200,
     )
 

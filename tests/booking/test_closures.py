@@ -11,7 +11,14 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
-from booking.closures import CANCEL_REASON, closure_create, closure_hits
+from booking.closures import (
+    CANCEL_REASON,
+    PreviewOutdated,
+    closure_create,
+    closure_fingerprint,
+    closure_hits,
+    closure_update,
+)
 from booking.models import Booking, Closure
 from booking.services import booking_create
 from booking.timeutil import OSLO
@@ -348,13 +355,17 @@ def test_a_new_closure_in_the_admin_cancels_its_hits_and_says_how_many(season, a
     warnings = [m for m in get_messages(response.wsgi_request) if m.level == messages.WARNING]
     assert [str(m) for m in warnings] == ["3 bookinger ble avbestilt."]  # bokmål by default
 
-    # Changing it later only saves it: week 5 is not cancelled by stretching the closure.
+    # Stretching it later over week 5 cancels week 5 too (closures.closure_update).
     form = admin_form(season, season.weekly[0].end, season.weekly[4].end, reason="Ny grunn")
     response = admin_olga.post(f"/admin/booking/closure/{closure.pk}/change/", form)
     assert response.status_code == 302
     closure.refresh_from_db()
-    assert closure.reason == "Ny grunn"
-    assert statuses(season.weekly) == ["confirmed"] + ["cancelled"] * 3 + ["confirmed"]
+    assert (closure.reason, closure.end) == ("Ny grunn", season.weekly[4].end)
+    assert statuses(season.weekly) == ["confirmed"] + ["cancelled"] * 4
+    week5 = Booking.objects.get(pk=season.weekly[4].pk)
+    assert week5.cancel_reason == "Stengt: Ny grunn" and week5.cancelled_by == season.olga
+    warnings = [m for m in get_messages(response.wsgi_request) if m.level == messages.WARNING]
+    assert [str(m) for m in warnings][-1] == "1 booking ble avbestilt."
 
 
 def test_a_bad_closure_in_the_admin_names_the_field_and_saves_nothing(season, admin_olga):
@@ -380,3 +391,206 @@ def test_the_openapi_schema_stays_clean_with_the_closures_endpoint(tmp_path):
     target = tmp_path / "schema.yml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
     assert "/api/v1/closures/" in target.read_text()
+
+
+def test_only_officers_change_closures_in_the_admin(season, people, client):
+    closure, _done = closure_create(
+        room=season.room, start=season.weekly[0].end, end=season.weekly[1].end, reason=REASON,
+        by=season.olga,
+    )  # fmt: skip
+    people.carl.is_staff = True
+    people.carl.save()
+    people.carl.user_permissions.add(
+        *Permission.objects.filter(codename__in=["change_closure", "view_closure"])
+    )
+    client.force_login(people.carl)
+    form = admin_form(season, season.weekly[0].end, season.weekly[4].end)
+    client.post(f"/admin/booking/closure/{closure.pk}/change/", form)
+    closure.refresh_from_db()
+    assert closure.end == season.weekly[1].end
+    assert statuses(season.weekly) == ["confirmed", "cancelled"] + ["confirmed"] * 3
+
+
+def test_a_closure_moved_and_stretched_cancels_what_it_now_covers(season):
+    closure, done = closure_create(
+        room=season.room, start=season.weekly[0].end, end=season.weekly[1].end, reason=REASON,
+        by=season.olga,
+    )  # fmt: skip
+    assert [b.pk for b in done] == [season.weekly[1].pk]
+
+    # Shrunk: nothing cancelled comes back, nothing new is cancelled.
+    closure, done = closure_update(
+        closure=closure, room=season.room, start=season.weekly[1].start,
+        end=season.weekly[1].start + dt.timedelta(hours=1), reason=REASON, by=season.olga,
+    )  # fmt: skip
+    assert done == []
+    assert statuses(season.weekly) == ["confirmed", "cancelled"] + ["confirmed"] * 3
+
+    # Stretched over weeks 3 and 4, and now for the whole site.
+    closure, done = closure_update(
+        closure=closure, site=season.room.site, start=season.weekly[1].start,
+        end=season.weekly[3].end, reason="Maling", by=season.olga,
+    )  # fmt: skip
+    assert [b.pk for b in done] == [season.weekly[2].pk, season.weekly[3].pk]
+    assert {b.cancel_reason for b in done} == {"Stengt: Maling"}
+    closure.refresh_from_db()
+    assert (closure.site, closure.room, closure.end) == (
+        season.room.site,
+        None,
+        season.weekly[3].end,
+    )
+    assert statuses(season.weekly) == ["confirmed"] + ["cancelled"] * 3 + ["confirmed"]
+
+
+def test_closure_update_refuses_non_officers_and_names_bad_fields(season):
+    closure, _done = closure_create(
+        room=season.room, start=season.weekly[0].end, end=season.weekly[1].end, reason=REASON,
+        by=season.olga,
+    )  # fmt: skip
+    stretched = {"closure": closure, "room": season.room, "start": season.weekly[0].end,
+                 "end": season.weekly[4].end, "reason": REASON}  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        closure_update(**stretched, by=season.alice)
+    with pytest.raises(ValidationError) as caught:
+        closure_update(**{**stretched, "end": season.weekly[0].end, "reason": ""}, by=season.olga)
+    assert set(caught.value.message_dict) == {"end", "reason"}
+    closure.refresh_from_db()
+    assert closure.end == season.weekly[1].end
+    assert statuses(season.weekly) == ["confirmed", "cancelled"] + ["confirmed"] * 3
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_stretched_closure_waits_for_a_booking_being_saved_and_cancels_it(people):
+    """A booking writer holds the room's queue while it saves into time the closure is
+    about to cover; closure_update waits for it and cancels the booking. Without the
+    queue, the closure would commit first and the booking after it, active in closed time."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from booking import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the room queue is PostgreSQL's advisory lock")
+    start = next_weekday_at(3, 18)
+    closure, _done = closure_create(
+        room=people.room, start=start - dt.timedelta(days=1), end=start, reason=REASON,
+        by=people.olga,
+    )  # fmt: skip
+    saving, saved = threading.Event(), {}
+
+    def writer():
+        try:
+            with transaction.atomic():
+                services.queue_for_room(people.room.pk)
+                saved["booking"] = BookingFactory(
+                    room=people.room, organisation=people.org_a, booked_by=people.alice,
+                    start=start, end=start + dt.timedelta(hours=2),
+                )  # fmt: skip
+                saving.set()
+                time.sleep(0.5)  # the closure is being stretched meanwhile
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert saving.wait(10)
+    _closure, done = closure_update(
+        closure=closure, room=people.room, start=start - dt.timedelta(days=1),
+        end=start + dt.timedelta(days=1), reason=REASON, by=people.olga,
+    )  # fmt: skip
+    thread.join()
+    assert [b.pk for b in done] == [saved["booking"].pk]
+    assert Booking.objects.get(pk=saved["booking"].pk).status == Booking.Status.CANCELLED
+
+
+def web_closure(s, end: dt.datetime, **extra) -> dict:
+    start = s.weekly[0].end.astimezone(OSLO)
+    end = end.astimezone(OSLO)
+    return {
+        "site": "", "room": s.room.pk, "start_date": start.date().isoformat(),
+        "start_time": start.strftime("%H:%M"), "end_date": end.date().isoformat(),
+        "end_time": end.strftime("%H:%M"), "reason": REASON, **extra,
+    }  # fmt: skip
+
+
+def test_confirm_cancels_exactly_what_the_preview_showed_or_shows_the_new_preview(season, client):
+    client.force_login(season.olga)
+    one_week = web_closure(season, season.weekly[1].end)
+    preview = client.post("/closures/new/", {**one_week, "action": "preview"})
+    assert [b.pk for b in preview.context["hits"]] == [season.weekly[1].pk]
+    fingerprint = preview.context["fingerprint"]
+    assert f'name="fingerprint" value="{fingerprint}"' in preview.content.decode()
+
+    # The end date is changed after the preview, then «Close and cancel 1 booking» pressed.
+    two_weeks = web_closure(season, season.weekly[2].end)
+    confirm = client.post(
+        "/closures/new/", {**two_weeks, "action": "confirm", "fingerprint": fingerprint}
+    )
+    assert confirm.status_code == 200
+    assert not Closure.objects.exists()
+    assert statuses(season.weekly) == ["confirmed"] * 5
+    assert [b.pk for b in confirm.context["hits"]] == [b.pk for b in season.weekly[1:3]]
+    assert "Close and cancel 2 bookings" in confirm.content.decode() or "2 bookinger" in (
+        confirm.content.decode()
+    )
+    warnings = [str(m) for m in get_messages(confirm.wsgi_request)]
+    assert len(warnings) == 1
+
+    # Confirming the new preview cancels those two.
+    again = client.post(
+        "/closures/new/",
+        {**two_weeks, "action": "confirm", "fingerprint": confirm.context["fingerprint"]},
+    )
+    assert again.status_code == 302
+    assert Closure.objects.count() == 1
+    assert statuses(season.weekly) == [
+        "confirmed",
+        "cancelled",
+        "cancelled",
+        "confirmed",
+        "confirmed",
+    ]
+
+
+def test_a_booking_made_between_preview_and_confirm_is_not_cancelled_unseen(season, client):
+    client.force_login(season.olga)
+    form = web_closure(season, season.weekly[1].end)
+    fingerprint = client.post("/closures/new/", {**form, "action": "preview"}).context[
+        "fingerprint"
+    ]
+    newcomer = BookingFactory(
+        room=season.room, start=season.weekly[0].end + dt.timedelta(days=2),
+        end=season.weekly[0].end + dt.timedelta(days=2, hours=1), status=Booking.Status.PENDING,
+    )  # fmt: skip
+    confirm = client.post(
+        "/closures/new/", {**form, "action": "confirm", "fingerprint": fingerprint}
+    )
+    assert confirm.status_code == 200 and not Closure.objects.exists()
+    assert Booking.objects.get(pk=newcomer.pk).status == Booking.Status.PENDING
+    # A confirm without any preview only previews.
+    blind = client.post("/closures/new/", {**form, "action": "confirm"})
+    assert blind.status_code == 200 and not Closure.objects.exists()
+
+
+def test_the_service_and_the_api_refuse_a_confirm_whose_preview_is_outdated(season, client_for):
+    where = {"room": season.room, "start": season.weekly[0].end, "end": season.weekly[2].end}
+    seen = closure_fingerprint(**where, hits=season.weekly[1:2])
+    with pytest.raises(PreviewOutdated) as caught:
+        closure_create(**where, reason=REASON, by=season.olga, expect=seen)
+    assert [b.pk for b in caught.value.hits] == [b.pk for b in season.weekly[1:3]]
+    assert not Closure.objects.exists()
+
+    olga = client_for(season.olga)
+    body = {**over_weeks_2_to_4(season)}
+    preview = olga.post(CLOSURES, {**body, "preview": True}, format="json").json()
+    BookingFactory(room=season.room, start=season.weekly[2].end, end=season.weekly[3].start)
+    outdated = olga.post(CLOSURES, {**body, "fingerprint": preview["fingerprint"]}, format="json")
+    assert outdated.status_code == 409
+    assert len(outdated.json()["conflicts"]) == 4
+    assert not Closure.objects.exists()
+    fresh = olga.post(CLOSURES, {**body, "preview": True}, format="json").json()
+    done = olga.post(CLOSURES, {**body, "fingerprint": fresh["fingerprint"]}, format="json")
+    assert done.status_code == 201 and len(done.json()["cancelled"]) == 4

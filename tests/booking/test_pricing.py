@@ -50,6 +50,7 @@ def test_the_default_rules_are_installed_in_order():
         "Frivillige organisasjoner",
         "Barn og unge",
         "Frivillig, ikke verifisert",
+        "Kommunal enhet, ikke verifisert",
         "Kommersielle og private",
     ]
 
@@ -83,8 +84,15 @@ def test_children_and_youth_free_for_non_commercial_but_not_commercial(hall_room
     assert commercial.price == commercial.full_price
 
 
-def test_municipal_units_are_free_anywhere(hall_room):
-    assert quote(hall_room, org("municipal"), next_weekday_at(1, 18)).price == FREE
+def test_verified_municipal_units_are_free_anywhere(hall_room):
+    assert quote(hall_room, org("municipal", verified=True), next_weekday_at(1, 18)).price == FREE
+
+
+def test_an_unverified_municipal_unit_pays_and_is_told_it_awaits_verification(hall_room):
+    q = quote(hall_room, org("municipal"), next_weekday_at(1, 18))
+    assert q.price == q.full_price == Decimal("1600.00")
+    assert q.rule.name == "Kommunal enhet, ikke verifisert"
+    assert "awaiting verification as a municipal unit" in q.reasons("en")[0]
 
 
 @pytest.mark.parametrize("booker", ["commercial", "private"])
@@ -113,7 +121,7 @@ def test_a_time_window_splits_the_booking_into_lines_that_add_up(school_room):
         reason_nb="Gratis til kl. 22.", reason_en="Free until 22:00.",
     )  # fmt: skip
     start = next_weekday_at(1, 20)
-    q = quote(school_room, org("voluntary"), start, hours=4)  # 20:00–24:00
+    q = quote(school_room, org("voluntary", verified=True), start, hours=4)  # 20:00–24:00
     assert [(line.start, line.end, line.price) for line in q.lines] == [
         (start, start + dt.timedelta(hours=2), FREE),
         (start + dt.timedelta(hours=2), start + dt.timedelta(hours=4), Decimal("900.00")),

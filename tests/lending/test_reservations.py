@@ -1,7 +1,9 @@
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from config.errors import ConflictError
 from lending import services
@@ -82,3 +84,78 @@ def test_free_units_for_many_types_in_three_queries(centre, django_assert_num_qu
     with django_assert_num_queries(3):
         free_by_day([centre.tent, centre.skis], today(), today() + dt.timedelta(days=13),
                     today=today())  # fmt: skip
+
+
+@pytest.fixture
+def events(centre):
+    """Org A's and org B's events in people.room next week, and their borrowers."""
+    from booking import services as booking_services
+    from tests.conftest import next_weekday_at
+
+    people = centre.people
+
+    def event(organisation, by, weekday):
+        start = next_weekday_at(weekday, 12)
+        return booking_services.booking_create(
+            room=people.room, organisation=organisation, by=by, start=start,
+            end=start + dt.timedelta(hours=3), title="Basar", attendees=25,
+        )  # fmt: skip
+
+    return SimpleNamespace(
+        a=event(people.org_a, people.alice, 4),
+        b=event(people.org_b, people.bob, 5),
+        borrower_a=services.borrower_for_organisation(people.org_a),
+        borrower_b=services.borrower_for_organisation(people.org_b),
+    )
+
+
+def reserve_as(centre, by, borrower, booking=None):
+    days = (
+        services.booking_days(booking)
+        if booking is not None
+        else {"start": days_from_today(1), "end": days_from_today(2)}
+    )
+    return services.reservation_create(
+        by=by, borrower=borrower, item_type=centre.tent, quantity=1, booking=booking, **days
+    )
+
+
+def test_the_service_refuses_reserving_for_someone_elses_borrower_or_booking(centre, events):
+    people = centre.people
+    refused = [
+        (people.alice, centre.per, None),  # another person
+        (people.alice, events.borrower_b, None),  # another organisation
+        (people.alice, events.borrower_a, events.b),  # another organisation's booking
+        (people.alice, events.borrower_b, events.b),
+        (people.bob, events.borrower_b, events.a),
+        (people.alice, services.borrower_for_user(people.alice), events.a),  # not its booker
+        (AnonymousUser(), centre.per, None),
+        (None, centre.per, None),
+    ]
+    for by, borrower, booking in refused:
+        with pytest.raises(PermissionDenied):
+            reserve_as(centre, by, borrower, booking)
+    assert not Reservation.objects.exists()
+
+    allowed = [
+        (people.alice, services.borrower_for_user(people.alice), None),
+        (people.alice, events.borrower_a, None),
+        (people.alice, events.borrower_a, events.a),
+        (people.bob, events.borrower_b, events.b),
+        (centre.dina, centre.per, None),  # staff reserve for anyone
+        (people.olga, events.borrower_b, events.b),  # officers are staff too
+    ]
+    for by, borrower, booking in allowed:
+        assert reserve_as(centre, by, borrower, booking).created_by == by
+    assert Reservation.objects.count() == len(allowed)
+
+
+def test_the_service_refuses_a_booking_that_is_no_longer_active(centre, events):
+    from booking import services as booking_services
+
+    booking_services.booking_cancel(booking=events.a, by=centre.people.alice)
+    events.a.refresh_from_db()
+    with pytest.raises(ValidationError) as caught:
+        reserve_as(centre, centre.dina, events.borrower_a, events.a)
+    assert "booking" in caught.value.message_dict
+    assert not Reservation.objects.exists()
