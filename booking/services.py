@@ -341,7 +341,7 @@ def booking_update(*, booking: Booking, by, now: dt.datetime | None = None, **ch
         if postgres and _PLACE & changes.keys():
             queue_for_room(changes["room"].pk if "room" in changes else booking.room_id)
         current = (
-            Booking.objects.select_for_update(of=("self",))
+            Booking.objects.select_for_update(of=("self",), no_key=True)
             .select_related("room__site", "organisation", "booked_by__profile")
             .get(pk=booking.pk)
         )
