@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -213,14 +213,15 @@ class ClosureAdmin(admin.ModelAdmin):
 
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
-    """Read and decide here; bookings are made through the services, never typed in raw."""
+    """Read, approve and cancel here; bookings are made through the services, never typed
+    in raw. Rejecting needs a reason for the organisation, so it is done at /approvals/."""
 
     list_display = ["title", "room", "organisation", "start", "end", "status"]
     list_filter = ["status", "room__site"]
     search_fields = ["title", "organisation__name"]
     date_hierarchy = "start"
     list_select_related = ["room__site", "organisation"]
-    actions = ["approve", "reject", "cancel"]
+    actions = ["approve", "cancel"]
 
     def has_add_permission(self, request):
         return False
@@ -237,17 +238,14 @@ class BookingAdmin(admin.ModelAdmin):
             try:
                 service(booking=booking, by=request.user)
                 count += 1
-            except ValidationError as error:
-                self.message_user(request, f"{booking}: {error.messages[0]}", messages.WARNING)
+            except (ValidationError, PermissionDenied) as error:
+                text = error.messages[0] if isinstance(error, ValidationError) else str(error)
+                self.message_user(request, f"{booking}: {text}", messages.WARNING)
         self.message_user(request, done % {"count": count})
 
     @admin.action(permissions=["decide"], description=_("Approve selected bookings"))
     def approve(self, request, queryset):
         self._apply(request, queryset, services.booking_approve, _("%(count)d approved."))
-
-    @admin.action(permissions=["decide"], description=_("Reject selected bookings"))
-    def reject(self, request, queryset):
-        self._apply(request, queryset, services.booking_reject, _("%(count)d rejected."))
 
     @admin.action(permissions=["decide"], description=_("Cancel selected bookings"))
     def cancel(self, request, queryset):

@@ -7,7 +7,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -173,19 +173,3 @@ def booking_report(*, booking: Booking, by, kind: str, note: str = "") -> Bookin
                                                 reported_by=by)  # fmt: skip
     except IntegrityError:
         return BookingReport.objects.get(booking=booking, kind=kind)
-
-
-def no_shows_by_organisation(year: int) -> list[dict]:
-    """How often each organisation did not show up that year: the start of fair use."""
-    span = (local_midnight(dt.date(year, 1, 1)), local_midnight(dt.date(year + 1, 1, 1)))
-    return list(
-        BookingReport.objects.filter(
-            kind=BookingReport.Kind.NO_SHOW,
-            booking__start__gte=span[0],
-            booking__start__lt=span[1],
-            booking__organisation__isnull=False,
-        )
-        .values("booking__organisation", "booking__organisation__name")
-        .annotate(count=Count("id"))
-        .order_by("-count", "booking__organisation__name")
-    )

@@ -174,6 +174,12 @@ class DecisionForm(forms.Form):
 class CancelForm(forms.Form):
     reason = forms.CharField(required=False, max_length=500, label=_("Reason (optional)"))
 
+    def __init__(self, *args, reason_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if reason_required:  # an officer correcting a booking that has started
+            self.fields["reason"].required = True
+            self.fields["reason"].label = _("Reason")
+
 
 class YearForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)

@@ -110,7 +110,8 @@ def bookings_saved(bookings: list[Booking], *, changed: bool = False) -> None:
 
 
 def bookings_decided(bookings: list[Booking]) -> None:
-    """An officer approved (confirmation with invitation) or rejected (with the note)."""
+    """An officer approved (confirmation with invitation) or rejected (with the reason, and
+    how to ask again: the room finder, or the booking office with the booking's number)."""
     if not bookings:
         return
     approved = bookings[0].status == Booking.Status.CONFIRMED
@@ -121,6 +122,7 @@ def bookings_decided(bookings: list[Booking]) -> None:
         calendar=approved,
         note=bookings[0].decision_note,
         approved_after_request=approved,
+        rooms_url=f"{settings.SITE_URL}/rooms/",
     )
 
 

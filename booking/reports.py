@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from booking.models import Booking, Closure, Room
+from booking.models import Booking, BookingReport, Closure, Room
 from booking.pricing import SECONDS_PER_HOUR
 from booking.selectors import opening_windows
 from booking.timeutil import local_midnight
@@ -30,6 +30,7 @@ class OrganisationSupport:
     full: Decimal = field(default_factory=Decimal)
     paid: Decimal = field(default_factory=Decimal)
     waived: Decimal = field(default_factory=Decimal)
+    no_shows: int = 0  # bookings starting in the year that a caretaker marked as a no-show
 
     @property
     def hours(self) -> Decimal:
@@ -76,11 +77,30 @@ class SupportReport:
             total.full += row.full
             total.paid += row.paid
             total.waived += row.waived
+            total.no_shows += row.no_shows
         return total
+
+    @property
+    def with_no_shows(self) -> list[OrganisationSupport]:
+        return [row for row in self.organisations if row.no_shows]
+
+
+def _row(organisations: dict, org) -> OrganisationSupport:
+    key = org.pk if org else None
+    if key not in organisations:
+        organisations[key] = (
+            OrganisationSupport(org.pk, org.name, org.org_number, org.category)
+            if org
+            else OrganisationSupport(None, _("Private persons"), "", "private")
+        )
+    return organisations[key]
 
 
 def support_report(year: int) -> SupportReport:
-    """Confirmed bookings starting in the local calendar year, and rooms' open hours."""
+    """Confirmed bookings starting in the local calendar year, and rooms' open hours.
+
+    Each organisation's (and the private persons') no-shows are the caretakers' marks on
+    its bookings starting in the year, whatever became of the booking afterwards."""
     year_start = local_midnight(dt.date(year, 1, 1))
     year_end = local_midnight(dt.date(year + 1, 1, 1))
     bookings = (
@@ -96,15 +116,7 @@ def support_report(year: int) -> SupportReport:
     organisations: dict[int | None, OrganisationSupport] = {}
     booked: dict[int, int] = {}
     for booking in bookings:
-        org = booking.organisation
-        key = org.pk if org else None
-        row = organisations.get(key)
-        if row is None:
-            row = organisations[key] = (
-                OrganisationSupport(org.pk, org.name, org.org_number, org.category)
-                if org
-                else OrganisationSupport(None, _("Private persons"), "", "private")
-            )
+        row = _row(organisations, booking.organisation)
         seconds = int((booking.end - booking.start).total_seconds())
         row.bookings += 1
         row.seconds += seconds
@@ -112,6 +124,14 @@ def support_report(year: int) -> SupportReport:
         row.paid += booking.price
         row.waived += booking.waived
         booked[booking.room_id] = booked.get(booking.room_id, 0) + seconds
+    no_shows = BookingReport.objects.filter(
+        kind=BookingReport.Kind.NO_SHOW, booking__start__gte=year_start, booking__start__lt=year_end
+    ).select_related("booking__organisation")
+    for report in no_shows.only(
+        "booking__organisation__name", "booking__organisation__org_number",
+        "booking__organisation__category",
+    ):  # fmt: skip
+        _row(organisations, report.booking.organisation).no_shows += 1
 
     rooms = []
     closures = list(Closure.objects.filter(start__lt=year_end, end__gt=year_start))

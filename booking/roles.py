@@ -55,3 +55,15 @@ def can_manage_booking(user, booking) -> bool:
 def can_see_booking_details(user, booking) -> bool:
     """Title, contact and notes of a booking that is not public."""
     return user.is_authenticated and can_manage_booking(user, booking)
+
+
+def can_renew_calendar_link(user, owner) -> bool:
+    """Make a new secret feed link: an organisation's by its administrators, a site's by its
+    caretakers, any by officers."""
+    if user is None or not user.is_authenticated:
+        return False
+    if is_officer(user):
+        return True
+    if owner._meta.model_name == "organisation":
+        return owner.pk in admin_organisation_ids(user)
+    return owner.caretakers.filter(pk=user.pk).exists()

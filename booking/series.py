@@ -216,12 +216,15 @@ def series_create(
     now: dt.datetime | None = None,
 ) -> tuple[BookingSeries, list[Booking], SeriesPlan]:
     """Book the season. ``on_conflict="skip"`` books the free weeks and reports the rest;
-    ``"fail"`` books nothing unless every week is free."""
+    ``"fail"`` books nothing unless every week is free. Planned and priced with the
+    organisation's and the room's queues held, so the fair-use cap counts every booking
+    committed before it."""
     services.check_organisation(by, organisation)
     status = Booking.Status.PENDING if room.requires_approval else Booking.Status.CONFIRMED
     try:
         with transaction.atomic():
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql":  # as booking_create: organisation, then room
+                services.queue_for_organisation(organisation.pk if organisation else None)
                 services.queue_for_room(room.pk)
             plan = series_plan(
                 room=room, organisation=organisation, weekdays=weekdays,
@@ -260,10 +263,17 @@ def series_create(
 
 
 def series_cancel_from(*, booking: Booking, by, reason: str = "") -> int:
-    """Cancel this occurrence and every later one of its series; earlier ones stay."""
+    """Cancel this occurrence and every later one of its series; earlier ones stay.
+
+    Who may is decided as for one booking (``booking_cancel``): the booking's organisation
+    from an occurrence that has not started, a booking officer also from one that has,
+    with a reason."""
+    services.require_manager(by, booking)
     if booking.series_id is None:
         raise ValidationError({"series": [_("This booking is not part of a weekly series.")]})
+    reason = (reason or "").strip()
     now = timezone.now()
+    services.check_may_cancel_started(booking, officer=roles.is_officer(by), reason=reason, now=now)
     with transaction.atomic():
         following = Booking.objects.filter(
             series_id=booking.series_id,
@@ -288,6 +298,9 @@ def series_decide(*, series: BookingSeries, by, approve: bool, note: str = "") -
     """An officer approves or rejects every occurrence of a series still awaiting approval."""
     if not roles.is_officer(by):
         raise PermissionDenied("only booking officers decide on requests")
+    note = (note or "").strip()
+    if not approve:
+        services.check_rejection_note(note)
     now = timezone.now()
     with transaction.atomic():
         pending = Booking.objects.filter(series=series, status=Booking.Status.PENDING)

@@ -158,6 +158,7 @@ def _is_deadlock(error: OperationalError) -> bool:
 
 DEADLOCK_RETRIES = 5
 ROOM_LOCK_NAMESPACE = 0x4C4F  # "LO": pg_advisory_xact_lock(namespace, room id)
+ORGANISATION_LOCK_NAMESPACE = 0x4C50  # "LP": pg_advisory_xact_lock(namespace, organisation id)
 
 
 def queue_for_room(room_id: int) -> None:
@@ -171,27 +172,50 @@ def queue_for_room(room_id: int) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ROOM_LOCK_NAMESPACE, room_id])
 
 
-def _save_guarded(booking: Booking, *, exclude_pk=None, then=None) -> None:
-    """Save unless the time is taken; the database has the last word.
+def queue_for_organisation(organisation_id: int | None) -> None:
+    """Writers that price an organisation's bookings take turns until their transaction ends.
+
+    The guard of the fair-use cap, which counts an organisation's free hours per site and
+    week across rooms, so no room's queue serialises it: a quote made with this held sees
+    every booking of the organisation committed before it. Taken before any room's queue
+    and before any booking row (organisation, then rooms, then rows), so that writers
+    cannot wait for each other in a circle. On SQLite the IMMEDIATE transaction serialises
+    all writers already; a private booker has no cap to guard.
+    """
+    if organisation_id is None or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)", [ORGANISATION_LOCK_NAMESPACE, organisation_id]
+        )
+
+
+def _save_guarded(booking: Booking, *, price=None, then=None) -> None:
+    """Insert unless the time is taken; the database has the last word.
 
     On PostgreSQL the exclusion constraint decides, and the conflicting intervals are
     read only after it refused; writers to one room queue on an advisory lock so that
     they do not deadlock on each other's uncommitted rows (should one still happen, the
     victim tries again). On SQLite the IMMEDIATE transaction serialises check and insert.
-    ``then`` runs after the save in the same transaction (the outbox rows of the change).
+    ``price`` runs with the organisation's and the room's queues held, before the insert
+    (the quote, whose fair-use cap counts the organisation's other bookings); ``then``
+    runs after the insert in the same transaction (the outbox rows of the change).
     """
     for attempt in range(1, DEADLOCK_RETRIES + 1):
         try:
             with transaction.atomic():
                 if connection.vendor == "postgresql":
+                    queue_for_organisation(booking.organisation_id)
                     queue_for_room(booking.room_id)
                 check_closed(booking.room, booking.start, booking.end)
                 # PostgreSQL's constraint decides on the first try; a retry looks first, as
                 # the deadlock's winner has often committed by then.
                 if connection.vendor != "postgresql" or attempt > 1:
-                    taken = _conflicts(booking.room, booking.start, booking.end, exclude_pk)
+                    taken = _conflicts(booking.room, booking.start, booking.end)
                     if taken:
                         raise BookingConflict(taken)
+                if price is not None:
+                    price()
                 booking.save()
                 if then is not None:
                     then()
@@ -199,18 +223,14 @@ def _save_guarded(booking: Booking, *, exclude_pk=None, then=None) -> None:
         except IntegrityError as error:
             if not is_overlap_violation(error):
                 raise
-            if exclude_pk is None:
-                booking.pk = None
-            raise BookingConflict(
-                _conflicts(booking.room, booking.start, booking.end, exclude_pk)
-            ) from error
+            booking.pk = None
+            raise BookingConflict(_conflicts(booking.room, booking.start, booking.end)) from error
         except OperationalError as error:
-            if exclude_pk is None:
-                booking.pk = None
+            booking.pk = None
             if not _is_deadlock(error):
                 raise
             if attempt == DEADLOCK_RETRIES:
-                taken = _conflicts(booking.room, booking.start, booking.end, exclude_pk)
+                taken = _conflicts(booking.room, booking.start, booking.end)
                 if taken:
                     raise BookingConflict(taken) from error
                 raise
@@ -222,6 +242,13 @@ def check_organisation(by, organisation: Organisation | None) -> None:
         organisation.pk in roles.organisation_ids(by) or roles.is_officer(by)
     ):
         raise _fail("organisation", _("You are not a member of this organisation."))
+
+
+def require_manager(by, booking: Booking) -> None:
+    """Refuse unless ``by`` may change or cancel the booking: an officer, a member of the
+    booking's organisation, or the person who made a private booking."""
+    if by is None or not roles.can_manage_booking(by, booking):
+        raise PermissionDenied("only the booking's organisation or a booking officer")
 
 
 def booking_create(
@@ -238,7 +265,11 @@ def booking_create(
     notes: str = "",
     now: dt.datetime | None = None,
 ) -> Booking:
-    """Book a room: every rule of the room, then the overlap guard. Pending if it needs approval."""
+    """Book a room: every rule of the room, then the overlap guard. Pending if it needs approval.
+
+    The price is quoted inside the transaction with the organisation's queue held, so two
+    bookings made at once in two rooms cannot both be free past a fair-use cap.
+    """
     now = now or timezone.now()
     start, end = start.astimezone(UTC), end.astimezone(UTC)  # real, not wall-clock, lengths
     check_organisation(by, organisation)
@@ -255,15 +286,20 @@ def booking_create(
         public=public,
         notes=notes,
         status=Booking.Status.PENDING if room.requires_approval else Booking.Status.CONFIRMED,
-        **quote_price(
+    )
+
+    def price():
+        quote = quote_price(
             room=room,
             organisation=organisation,
             start=start,
             end=end,
             children_and_youth=children_and_youth,
-        ).snapshot(),
-    )
-    _save_guarded(booking, then=lambda: notify.bookings_saved([booking]))
+        )
+        for key, value in quote.snapshot().items():
+            setattr(booking, key, value)
+
+    _save_guarded(booking, price=price, then=lambda: notify.bookings_saved([booking]))
     return booking
 
 
@@ -277,28 +313,61 @@ _CHANGEABLE = {
     "public",
     "notes",
 }
+_PLACE = {"room", "start", "end"}
+_PRICED = {*_PLACE, "children_and_youth"}
 
 
 def booking_update(*, booking: Booking, by, now: dt.datetime | None = None, **changes) -> Booking:
-    """Change a pending or confirmed booking; a new time or room is checked like a new booking."""
+    """Change a pending or confirmed booking; a new time or room is checked like a new booking.
+
+    Officers, members of the booking's organisation and the booker of a private booking
+    may. The row is locked and its status read again inside the transaction, so a change
+    racing a cancellation or a decision is refused if that came first, and never writes
+    an old status back: only the fields changed here (and a new price) are written.
+    Returns the booking as saved; ``booking`` is brought up to date too.
+    """
     now = now or timezone.now()
     unknown = set(changes) - _CHANGEABLE
     if unknown:
         raise ValueError(f"booking_update cannot change {sorted(unknown)}")
+    require_manager(by, booking)
+    for key in ("start", "end"):
+        if key in changes:
+            changes[key] = changes[key].astimezone(UTC)
+    postgres = connection.vendor == "postgresql"
+    with transaction.atomic():
+        if postgres and _PRICED & changes.keys():
+            queue_for_organisation(booking.organisation_id)
+        if postgres and _PLACE & changes.keys():
+            queue_for_room(changes["room"].pk if "room" in changes else booking.room_id)
+        current = (
+            Booking.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("room__site", "organisation", "booked_by__profile")
+            .get(pk=booking.pk)
+        )
+        if postgres and _PLACE & changes.keys() and "room" not in changes:
+            if current.room_id != booking.room_id:  # moved to another room meanwhile
+                queue_for_room(current.room_id)
+        saved = _update_locked(current, by=by, now=now, changes=changes)
+    for field in Booking._meta.concrete_fields:
+        setattr(booking, field.attname, getattr(saved, field.attname))
+    return saved
+
+
+def _update_locked(booking: Booking, *, by, now: dt.datetime, changes: dict) -> Booking:
     if not booking.is_active:
         raise _fail("status", _("Only pending or confirmed bookings can be changed."))
     if booking.end <= now:
         raise _fail("end", _("A booking that has ended cannot be changed."))
-    moved = any(
-        key in changes and changes[key] != getattr(booking, key) for key in ("room", "start", "end")
-    )
+    changed = {key: value for key, value in changes.items() if getattr(booking, key) != value}
+    if not changed:
+        return booking
     old_day = to_local(booking.start).date()
-    for key in ("start", "end"):
-        if key in changes:
-            changes[key] = changes[key].astimezone(UTC)
-    for key, value in changes.items():
+    moved = bool(_PLACE & changed.keys())
+    fields = set(changed)
+    for key, value in changed.items():
         setattr(booking, key, value)
-    if moved or "attendees" in changes:
+    if moved or "attendees" in changed:
         check_rules(
             room=booking.room,
             start=booking.start,
@@ -308,47 +377,72 @@ def booking_update(*, booking: Booking, by, now: dt.datetime | None = None, **ch
         )
     if moved and booking.room.requires_approval and not roles.is_officer(by):
         booking.status = Booking.Status.PENDING
-    if moved or "children_and_youth" in changes:
-        quote = quote_price(
+        fields.add("status")
+    if moved or "children_and_youth" in changed:
+        snapshot = quote_price(
             room=booking.room,
             organisation=booking.organisation,
             start=booking.start,
             end=booking.end,
             children_and_youth=booking.children_and_youth,
             exclude_booking_id=booking.pk,
-        )
-        for key, value in quote.snapshot().items():
+        ).snapshot()
+        for key, value in snapshot.items():
             setattr(booking, key, value)
-    booking.sequence += 1
-
-    def then():
-        if to_local(booking.start).date() != old_day:
-            bookings_released.send(sender=Booking, booking_ids=[booking.pk])
-        notify.bookings_saved([booking], changed=True)
-
+        fields.update(snapshot)
     if moved:
-        _save_guarded(booking, exclude_pk=booking.pk, then=then)
-    else:
-        booking.save()
+        check_closed(booking.room, booking.start, booking.end)
+        if connection.vendor != "postgresql":
+            taken = _conflicts(booking.room, booking.start, booking.end, exclude_pk=booking.pk)
+            if taken:
+                raise BookingConflict(taken)
+    booking.sequence = F("sequence") + 1
+    try:
+        with transaction.atomic():
+            booking.save(update_fields=[*sorted(fields), "sequence", "updated_at"])
+    except IntegrityError as error:
+        if not is_overlap_violation(error):
+            raise
+        raise BookingConflict(
+            _conflicts(booking.room, booking.start, booking.end, exclude_pk=booking.pk)
+        ) from error
+    booking.refresh_from_db(fields=["sequence"])
+    if to_local(booking.start).date() != old_day:
+        bookings_released.send(sender=Booking, booking_ids=[booking.pk])
+    notify.bookings_saved([booking], changed=True)
     return booking
 
 
-def booking_cancel(*, booking: Booking, by, reason: str = "", tell: bool = True) -> Booking:
+def booking_cancel(
+    *, booking: Booking, by, reason: str = "", tell: bool = True, now: dt.datetime | None = None
+) -> Booking:
     """Cancel: the row stays, the time is free again. Cancelling twice changes nothing.
 
-    ``tell=False`` leaves the message to a caller that cancels many at once.
+    Members of the booking's organisation (and the booker of a private booking) cancel
+    what has not started yet. What has started or taken place stays in the record (the
+    support report counts it); only a booking officer may cancel it, with a reason, which
+    is kept with who cancelled and when. ``tell=False`` leaves the message to a caller
+    that cancels many at once.
     """
+    require_manager(by, booking)
+    now = now or timezone.now()
+    reason = (reason or "").strip()
     if booking.status == Booking.Status.CANCELLED:
         return booking
     if booking.status == Booking.Status.REJECTED:
         raise _fail("status", _("A rejected booking cannot be cancelled."))
+    officer = roles.is_officer(by)
+    check_may_cancel_started(booking, officer=officer, reason=reason, now=now)
+    not_started = {} if officer else {"start__gt": now}
     with transaction.atomic():
-        updated = Booking.objects.filter(pk=booking.pk, status__in=Booking.ACTIVE_STATUSES).update(
+        updated = Booking.objects.filter(
+            pk=booking.pk, status__in=Booking.ACTIVE_STATUSES, **not_started
+        ).update(
             status=Booking.Status.CANCELLED,
             cancelled_by=by,
-            cancelled_at=timezone.now(),
+            cancelled_at=now,
             cancel_reason=reason,
-            updated_at=timezone.now(),
+            updated_at=now,
             sequence=F("sequence") + 1,
         )
         booking.refresh_from_db()
@@ -361,9 +455,37 @@ def booking_cancel(*, booking: Booking, by, reason: str = "", tell: bool = True)
     return booking
 
 
+def check_may_cancel_started(booking: Booking, *, officer: bool, reason: str, now) -> None:
+    """A booking that has started is history: members may not cancel it; an officer may
+    correct it, saying why."""
+    if booking.start > now:
+        return
+    if not officer:
+        raise _fail(
+            "start",
+            _(
+                "This booking has started or taken place and can no longer be cancelled. "
+                "If it did not take place, contact the booking office."
+            ),
+        )
+    if not reason:
+        raise _fail(
+            "reason",
+            _("Give a reason for cancelling a booking that has started or taken place."),
+        )
+
+
+def check_rejection_note(note: str) -> None:
+    if not (note or "").strip():
+        raise _fail("note", _("Give a reason for the rejection; the organisation is told it."))
+
+
 def _decide(*, booking: Booking, by, note: str, status: str) -> Booking:
     if not roles.is_officer(by):
         raise PermissionDenied("only booking officers decide on requests")
+    note = (note or "").strip()
+    if status == Booking.Status.REJECTED:
+        check_rejection_note(note)
     with transaction.atomic():
         updated = Booking.objects.filter(pk=booking.pk, status=Booking.Status.PENDING).update(
             status=status,
@@ -388,6 +510,7 @@ def booking_approve(*, booking: Booking, by, note: str = "") -> Booking:
 
 
 def booking_reject(*, booking: Booking, by, note: str = "") -> Booking:
+    """Reject a request; the note is required, as the organisation is told why."""
     return _decide(booking=booking, by=by, note=note, status=Booking.Status.REJECTED)
 
 

@@ -255,7 +255,13 @@ class DecisionSerializer(serializers.Serializer):
         default="booking",
         help_text="series: every occurrence of the booking's weekly series awaiting approval.",
     )
-    note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = StrictCharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required when rejecting: the organisation is told why.",
+    )
 
 
 class CancelledCountSerializer(serializers.Serializer):

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -189,13 +189,19 @@ def _visible_booking(request, pk: int) -> Booking:
 def booking_detail(request, pk: int):
     """One booking, with what happens next (awaiting approval or confirmed)."""
     booking = _visible_booking(request, pk)
+    officer = roles.is_officer(request.user)
+    started = booking.start <= timezone.now()
+    can_manage = roles.can_manage_booking(request.user, booking) and booking.is_active
     return render(
         request,
         "booking/booking_detail.html",
         {
             "booking": booking,
-            "can_manage": roles.can_manage_booking(request.user, booking),
-            "cancel_form": CancelForm(),
+            "can_manage": can_manage,
+            "can_cancel": can_manage and (officer or not started),
+            "started": started,
+            "cancel_form": CancelForm(reason_required=started),
+            "following_form": CancelForm(reason_required=started, auto_id="id_following_%s"),
             "public_overlaps": public_overlaps(booking) if booking.is_active else [],
             "reports": booking.reports.all() if roles.is_officer(request.user) else [],
         },
@@ -215,17 +221,18 @@ def my_bookings(request):
     return render(
         request,
         "booking/my_bookings.html",
-        {"upcoming": upcoming, "past": past, "cancel_form": CancelForm()},
+        {"upcoming": upcoming, "past": past, "now": now},
     )
 
 
 @login_required
 @require_POST
 def booking_cancel(request, pk: int):
-    """Cancel one booking, or with ``following`` this week of a series and all later."""
+    """Cancel one booking, or with ``following`` this week of a series and all later.
+
+    A refusal (the booking has started, an officer gave no reason) is said on the
+    booking's page; nothing is cancelled."""
     booking = _visible_booking(request, pk)
-    if not roles.can_manage_booking(request.user, booking):
-        raise PermissionDenied
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
@@ -245,4 +252,5 @@ def booking_cancel(request, pk: int):
             messages.success(request, _("The booking is cancelled and the time is free again."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return redirect("booking:booking_detail", pk=booking.pk)
     return redirect("booking:my_bookings")

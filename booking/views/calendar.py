@@ -1,17 +1,16 @@
 """The public activity calendar, and the secret links to the calendar feeds."""
 
 import datetime as dt
-import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from booking import roles
+from booking.calendar_links import calendar_link_renew
 from booking.forms import ActivityCalendarForm
 from booking.models import Organisation, Site
 from booking.selectors import public_bookings
@@ -58,16 +57,7 @@ def calendar_links(request):
 @require_POST
 def calendar_link_new(request, kind: str, pk: int):
     """Make (or make again) a feed's secret link; the old link stops working at once."""
-    if kind == "organisation":
-        obj = get_object_or_404(Organisation, pk=pk)
-        allowed = pk in roles.admin_organisation_ids(request.user) or roles.is_officer(request.user)
-    else:
-        obj = get_object_or_404(Site, pk=pk)
-        allowed = (
-            roles.is_officer(request.user) or obj.caretakers.filter(pk=request.user.pk).exists()
-        )
-    if not allowed:
-        raise PermissionDenied
-    type(obj).objects.filter(pk=obj.pk).update(calendar_token=secrets.token_urlsafe(32))
+    owner = get_object_or_404(Organisation if kind == "organisation" else Site, pk=pk)
+    calendar_link_renew(owner=owner, by=request.user)
     messages.success(request, _("A new link is made; the old one no longer works."))
     return redirect("booking:calendar_links")

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from booking import organisations as organisation_services
 from booking import roles, services
-from booking.caretaking import no_shows_by_organisation
 from booking.closures import (
     PreviewOutdated,
     closure_create,
@@ -48,6 +47,11 @@ def _officer(request):
 def approval_queue(request):
     """Requests awaiting approval, oldest first."""
     _officer(request)
+    return _approval_page(request)
+
+
+def _approval_page(request, *, refused=None, status=200):
+    """The queue; ``refused`` is (booking id, error) for a decision sent back to its form."""
     pending = (
         Booking.objects.filter(status=Booking.Status.PENDING)
         .select_related("room__site", "organisation", "booked_by", "series")
@@ -63,16 +67,20 @@ def approval_queue(request):
         else:
             series_cards[booking.series_id] = {"booking": booking, "weeks": [booking]}
             requests.append(series_cards[booking.series_id])
+    error_for, error = refused or (None, "")
     return render(
         request,
         "booking/approval_queue.html",
-        {"requests": requests, "decision_form": DecisionForm()},
+        {"requests": requests, "error_for": error_for, "error": error},
+        status=status,
     )
 
 
 @login_required
 @require_POST
 def booking_decide(request, pk: int):
+    """Approve or reject (with a reason, which the organisation is told) one request or a
+    whole weekly series; a reject without a reason is sent back to its form."""
     _officer(request)
     booking = get_object_or_404(Booking, pk=pk)
     form = DecisionForm(request.POST)
@@ -91,6 +99,9 @@ def booking_decide(request, pk: int):
         else:
             decide(booking=booking, by=request.user, note=form.cleaned_data["note"])
     except ValidationError as error:
+        if "note" in error.message_dict:
+            refused = (booking.pk, " ".join(error.message_dict["note"]))
+            return _approval_page(request, refused=refused, status=400)
         messages.error(request, " ".join(error.messages))
     else:
         done = _("Approved: %(title)s.") if decision == "approve" else _("Rejected: %(title)s.")
@@ -148,7 +159,6 @@ def support_report_page(request):
             "form": form,
             "report": support_report(year),
             "year": year,
-            "no_shows": no_shows_by_organisation(year),
         },
     )
 

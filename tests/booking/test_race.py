@@ -7,14 +7,17 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
+from booking import services
 from booking.db import ADD_OVERLAP_CONSTRAINT, DROP_OVERLAP_CONSTRAINT
-from booking.models import Booking
+from booking.models import Booking, PriceRule
 from tests.conftest import next_weekday_at
+from tests.factories import RoomFactory, SiteFactory
 
 CLIENTS = 20
 
@@ -22,12 +25,14 @@ CLIENTS = 20
 pytestmark = pytest.mark.usefixtures("default_price_rules")
 
 
-def _post(url: str, token: str, body: dict, barrier: threading.Barrier) -> tuple[int, dict]:
+def _post(
+    url: str, token: str, body: dict, barrier: threading.Barrier, method: str = "POST"
+) -> tuple[int, dict]:
     request = urllib.request.Request(
         url,
         data=json.dumps(body).encode(),
         headers={"Content-Type": "application/json", "Authorization": f"Token {token}"},
-        method="POST",
+        method=method,
     )
     barrier.wait()
     try:
@@ -67,11 +72,12 @@ def _race(live_server, people, *, hold_inserts=False) -> list[tuple[int, dict]]:
         return [f.result() for f in futures]
 
 
-def _hold_inserts_until_all_checked():
-    """Hold every request at its insert until all of them are there.
+def _hold_inserts_until_all_checked(expected: int = CLIENTS):
+    """Hold every request at its insert (or update) until all ``expected`` are waiting.
 
-    SHARE ROW EXCLUSIVE blocks INSERT but not SELECT: whatever a request has read, it
-    read a free room; when the lock lifts, only the database can stop the inserts.
+    SHARE ROW EXCLUSIVE blocks INSERT and UPDATE but not SELECT (nor SELECT … FOR UPDATE):
+    whatever a request has read, it read before any other wrote; when the lock lifts,
+    only the database and the locks the requests hold decide.
     """
     import psycopg
 
@@ -90,12 +96,12 @@ def _hold_inserts_until_all_checked():
                 "(SELECT oid FROM pg_database WHERE datname = current_database())"
             )
             waiting = cursor.fetchone()[0]
-            if waiting == CLIENTS:
+            if waiting == expected:
                 break
-            time.sleep(0.05)
+            time.sleep(0.01)
         locker.commit()
         locker.close()
-        assert waiting == CLIENTS, f"only {waiting} requests reached the insert"
+        assert waiting == expected, f"only {waiting} requests reached the insert"
 
     return release
 
@@ -142,3 +148,126 @@ def test_without_the_constraint_the_same_race_double_books(live_server, people):
         Booking.objects.all().delete()
         with connection.cursor() as cursor:
             cursor.execute(ADD_OVERLAP_CONSTRAINT)
+
+
+ROUNDS = 50
+
+
+def _together(*requests, hold: bool = True) -> list[tuple[int, dict]]:
+    """Send the requests at the same moment; with ``hold`` each is held at its write
+    until all are there."""
+    release = _hold_inserts_until_all_checked(len(requests)) if hold else None
+    barrier = threading.Barrier(len(requests))
+    with ThreadPoolExecutor(len(requests)) as pool:
+        futures = [
+            pool.submit(_post, url, token, body, barrier, method)
+            for method, url, token, body in requests
+        ]
+        if release is not None:
+            release()
+        return [f.result() for f in futures]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("decision", ["cancel", "reject"])
+def test_a_change_racing_a_cancel_or_a_rejection_never_brings_the_booking_back(
+    live_server, people, decision
+):
+    """PATCH and DELETE (or an officer's reject) at once, 50 rounds: whichever is first,
+    the booking ends cancelled (or rejected), never pending or confirmed again. Every
+    other round holds both at their write until both have read the booking."""
+    if connection.vendor != "postgresql":
+        pytest.skip("threads with their own connections need a server database")
+    room = RoomFactory(requires_approval=decision == "reject")
+    alice = Token.objects.create(user=people.alice).key
+    olga = Token.objects.create(user=people.olga).key
+    first = next_weekday_at(2, 0)
+    api = f"{live_server.url}/api/v1/bookings"
+    came_back, changes_applied = [], 0
+    for n in range(ROUNDS):
+        booking = services.booking_create(
+            room=room, organisation=people.org_a, by=people.alice,
+            start=first + dt.timedelta(hours=n), end=first + dt.timedelta(hours=n + 1),
+            title="Øving", attendees=5,
+        )  # fmt: skip
+        change = ("PATCH", f"{api}/{booking.pk}/", alice, {"title": f"Endret {n}"})
+        if decision == "cancel":
+            ending = ("DELETE", f"{api}/{booking.pk}/", alice, {"reason": "Avlyst"})
+        else:
+            ending = ("POST", f"{api}/{booking.pk}/reject/", olga, {"note": "Opptatt"})
+        (changed, _), (ended, body) = _together(change, ending, hold=n % 2 == 0)
+        assert ended == 200, body
+        assert changed in (200, 400)
+        changes_applied += changed == 200
+        booking.refresh_from_db()
+        if booking.status != ("cancelled" if decision == "cancel" else "rejected"):
+            came_back.append(n)
+    print(f"{decision}: {changes_applied} of {ROUNDS} changes first; came back: {came_back}")
+    assert came_back == []
+
+
+def _cap_race(live_server, people, second: str) -> list[Booking]:
+    """A verified voluntary organisation has 2 free hours a week at a site; it books 2 hours
+    in one room and, at the same moment, 2 hours in another room of the site (made, booked
+    weekly, or moved there from the next week). Returns that week's bookings."""
+    PriceRule.objects.filter(name="Frivillige organisasjoner").update(free_hours_per_week=2)
+    site = SiteFactory()
+    room_1, room_2 = RoomFactory(site=site), RoomFactory(site=site)
+    tuesday = next_weekday_at(1, 10, weeks=2)
+    wednesday = tuesday + dt.timedelta(days=1)
+    token = Token.objects.create(user=people.alice).key
+    api = f"{live_server.url}/api/v1/bookings/"
+
+    def body(room, start, **extra):
+        return {
+            "room": room.pk, "organisation": people.org_a.pk, "start": start.isoformat(),
+            "end": (start + dt.timedelta(hours=2)).isoformat(), "title": "Trening",
+            "attendees": 5, **extra,
+        }  # fmt: skip
+
+    first = ("POST", api, token, body(room_1, tuesday))
+    if second == "create":
+        other = ("POST", api, token, body(room_2, wednesday))
+    elif second == "series":
+        weekly = {"weekdays": [wednesday.weekday()], "until": wednesday.date().isoformat()}
+        other = ("POST", api, token, body(room_2, wednesday, recurrence=weekly))
+    else:  # a booking of the next week moved into this one: priced again
+        later = services.booking_create(
+            room=room_2, organisation=people.org_a, by=people.alice,
+            start=wednesday + dt.timedelta(weeks=1),
+            end=wednesday + dt.timedelta(weeks=1, hours=2), title="Trening", attendees=5,
+        )  # fmt: skip
+        assert later.price == 0
+        end = wednesday + dt.timedelta(hours=2)
+        moved = {"start": wednesday.isoformat(), "end": end.isoformat()}
+        other = ("PATCH", f"{api}{later.pk}/", token, moved)
+    (first_status, _), (other_status, _) = results = _together(first, other)
+    assert (first_status, other_status) == (201, 200 if second == "move" else 201), results
+    week_end = tuesday + dt.timedelta(days=6)
+    return list(Booking.objects.filter(start__gte=tuesday, start__lt=week_end).order_by("start"))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("second", ["create", "series", "move"])
+def test_two_rooms_booked_at_once_are_not_both_free_past_the_cap(live_server, people, second):
+    """Each quote is made with the organisation's queue held: the second sees the first."""
+    if connection.vendor != "postgresql":
+        pytest.skip("threads with their own connections need a server database")
+    week = _cap_race(live_server, people, second)
+    assert sorted(b.price for b in week) == [Decimal(0), Decimal("1000.00")]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_without_the_organisation_queue_both_are_free_past_the_cap(
+    live_server, people, monkeypatch
+):
+    """The guard switched off: the room queues alone let both quotes see no other booking."""
+    if connection.vendor != "postgresql":
+        pytest.skip("threads with their own connections need a server database")
+    monkeypatch.setattr(services, "queue_for_organisation", lambda organisation_id: None)
+    week = _cap_race(live_server, people, "create")
+    print("without the organisation queue:", [str(b.price) for b in week])
+    assert [b.price for b in week] == [Decimal(0), Decimal(0)]

@@ -93,8 +93,8 @@ def test_fail_books_nothing_when_one_week_is_taken(people, room):
 
 
 def test_cancelling_this_and_later_from_week_10_leaves_weeks_1_to_9(people, room, client_for):
-    first, until = forty_tuesdays()
-    season(people, room, first, until)
+    first = tuesday()  # a member cancels only what has not started: the real clock's future
+    season(people, room, first, first + dt.timedelta(weeks=39), now=None)
     week_10 = Booking.objects.order_by("start")[9]
     response = client_for(people.alice).post(
         f"/api/v1/bookings/{week_10.pk}/cancel-following/", {"reason": "Sesongslutt"},
@@ -147,7 +147,7 @@ def test_query_count_does_not_grow_with_the_number_of_weeks(people, room):
     # statement for 40 weeks, not 40.
     extra_inserts = 0 if connection.vendor == "postgresql" else 1
     assert long == short + extra_inserts
-    assert short == (10 if connection.vendor == "postgresql" else 9)
+    assert short == (11 if connection.vendor == "postgresql" else 9)
 
 
 FIRST = tuesday()

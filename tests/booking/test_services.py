@@ -4,13 +4,17 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from booking import services
+from booking.calendar_links import calendar_link_renew
 from booking.models import Booking
+from booking.series import series_cancel_from, series_create, series_decide
+from booking.timeutil import OSLO
 from booking.validators import org_number_is_valid
 from config.errors import ConflictError
 from tests.conftest import next_weekday_at
-from tests.factories import RoomFactory
+from tests.factories import BookingFactory, MembershipFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +132,154 @@ def test_member_cannot_book_for_another_organisation(people):
 )
 def test_organisation_number_modulus_11(number, valid):
     assert org_number_is_valid(number) is valid
+
+
+def stale_copy(booking: Booking) -> Booking:
+    """The booking as a request read it, before someone else's change."""
+    return Booking.objects.select_related("room__site", "organisation").get(pk=booking.pk)
+
+
+@pytest.mark.parametrize("ending", ["cancel", "reject"])
+def test_a_change_read_before_a_cancel_or_rejection_is_refused_and_brings_nothing_back(
+    people, ending
+):
+    booking = book(people, room=RoomFactory(requires_approval=ending == "reject"))
+    read_by_the_patch = stale_copy(booking)
+    if ending == "cancel":
+        services.booking_cancel(booking=booking, by=people.alice, reason="Avlyst")
+    else:
+        services.booking_reject(booking=booking, by=people.olga, note="Opptatt")
+    with pytest.raises(ValidationError) as caught:
+        services.booking_update(booking=read_by_the_patch, by=people.alice, title="Endret")
+    assert field_of(caught.value) == "status"
+    booking.refresh_from_db()
+    assert booking.status == ("cancelled" if ending == "cancel" else "rejected")
+    assert booking.title == "Sjakkturnering"
+
+
+def test_a_change_writes_only_its_fields_and_each_change_counts_in_the_sequence(people):
+    booking = book(people)
+    first, second = stale_copy(booking), stale_copy(booking)
+    services.booking_update(booking=first, by=people.alice, notes="Nøkkel hos vaktmester")
+    services.booking_update(booking=second, by=people.alice, title="Lynsjakk")
+    booking.refresh_from_db()
+    assert (booking.title, booking.notes) == ("Lynsjakk", "Nøkkel hos vaktmester")
+    assert booking.sequence == 2
+    assert second.sequence == 2  # the caller's copy is brought up to date
+
+
+def started_booking(people, organisation=None, by=None, start_days=0, **extra) -> Booking:
+    """A row set in the past (an hour ago, or ``start_days`` from then): the scene only."""
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=1)
+    start += dt.timedelta(days=start_days)
+    return BookingFactory(
+        room=people.room, organisation=organisation or people.org_a,
+        booked_by=by or people.alice, start=start, end=start + dt.timedelta(hours=2), **extra,
+    )  # fmt: skip
+
+
+def weekly(people, first: dt.date, weeks: int = 3):
+    """A Tuesday series of org A; ``first`` may lie in the past (the clock is set back)."""
+    now = dt.datetime.combine(first - dt.timedelta(days=1), dt.time(12), tzinfo=OSLO)
+    _series, bookings, _plan = series_create(
+        room=people.room, organisation=people.org_a, by=people.alice, weekdays=[first.weekday()],
+        start_time=dt.time(18), end_time=dt.time(20), first=first,
+        until=first + dt.timedelta(weeks=weeks - 1), title="Øving", attendees=5, now=now,
+    )  # fmt: skip
+    return bookings
+
+
+WRITES = {
+    "cancel": lambda booking, by: services.booking_cancel(booking=booking, by=by, reason="Nei"),
+    "change": lambda booking, by: services.booking_update(booking=booking, by=by, title="Kapret"),
+    "cancel_following": lambda booking, by: series_cancel_from(booking=booking, by=by),
+}
+
+
+@pytest.mark.parametrize("write", WRITES)
+@pytest.mark.parametrize("stranger", ["bob", "carl"])
+def test_the_services_refuse_a_stranger_and_change_nothing(people, write, stranger):
+    """bob is in another organisation; carl is the room's caretaker, not a member."""
+    booking = weekly(people, next_weekday_at(1, 18).date())[0]
+    before = Booking.objects.values().get(pk=booking.pk)
+    with pytest.raises(PermissionDenied):
+        WRITES[write](booking, getattr(people, stranger))
+    assert Booking.objects.values().get(pk=booking.pk) == before
+    assert Booking.objects.filter(status="cancelled").count() == 0
+
+
+def test_a_private_booking_is_the_bookers_alone(people):
+    mine = book(people, organisation=None, by=people.carl)
+    with pytest.raises(PermissionDenied):
+        services.booking_cancel(booking=mine, by=people.alice)
+    services.booking_cancel(booking=mine, by=people.carl)
+    assert Booking.objects.get(pk=mine.pk).status == "cancelled"
+
+
+@pytest.mark.parametrize("kind", ["organisation", "site"])
+def test_only_admins_caretakers_and_officers_renew_a_calendar_link(people, kind):
+    owner = people.org_a if kind == "organisation" else people.room.site
+    type(owner).objects.filter(pk=owner.pk).update(calendar_token="gammel")
+    owner.refresh_from_db()
+    MembershipFactory(user=people.bob, organisation=people.org_a)  # a member, not an admin
+    stranger = people.bob if kind == "organisation" else people.alice
+    with pytest.raises(PermissionDenied):
+        calendar_link_renew(owner=owner, by=stranger)
+    owner.refresh_from_db()
+    assert owner.calendar_token == "gammel"
+    allowed = people.alice if kind == "organisation" else people.carl
+    for by in (allowed, people.olga):
+        token = calendar_link_renew(owner=owner, by=by)
+        owner.refresh_from_db()
+        assert owner.calendar_token == token != "gammel"
+
+
+def test_a_member_cannot_cancel_a_booking_that_has_started_or_taken_place(people):
+    for booking in (started_booking(people), started_booking(people, start_days=-7)):
+        with pytest.raises(ValidationError) as caught:
+            services.booking_cancel(booking=booking, by=people.alice, reason="Glemte det")
+        assert field_of(caught.value) == "start"
+        booking.refresh_from_db()
+        assert (booking.status, booking.cancelled_by) == ("confirmed", None)
+
+
+def test_an_officer_corrects_the_past_only_with_a_reason_which_is_recorded(people):
+    booking = started_booking(people)
+    with pytest.raises(ValidationError) as caught:
+        services.booking_cancel(booking=booking, by=people.olga, reason="  ")
+    assert field_of(caught.value) == "reason"
+    assert Booking.objects.get(pk=booking.pk).status == "confirmed"
+    services.booking_cancel(booking=booking, by=people.olga, reason="Skolen var stengt")
+    booking.refresh_from_db()
+    assert (booking.status, booking.cancel_reason, booking.cancelled_by) == (
+        "cancelled", "Skolen var stengt", people.olga,
+    )  # fmt: skip
+
+
+def test_cancelling_the_rest_of_a_series_from_a_past_week_is_for_officers_with_a_reason(people):
+    last_week = (timezone.now() - dt.timedelta(days=7)).astimezone(OSLO).date()
+    bookings = weekly(people, last_week)
+    with pytest.raises(ValidationError) as caught:
+        series_cancel_from(booking=bookings[0], by=people.alice)
+    assert field_of(caught.value) == "start"
+    with pytest.raises(ValidationError) as caught:
+        series_cancel_from(booking=bookings[0], by=people.olga)
+    assert field_of(caught.value) == "reason"
+    assert Booking.objects.filter(status="cancelled").count() == 0
+    assert series_cancel_from(booking=bookings[1], by=people.alice) == 2  # from next week on
+    assert series_cancel_from(booking=bookings[0], by=people.olga, reason="Feilført") == 1
+
+
+def test_a_rejection_needs_a_reason(people):
+    booking = book(people, room=RoomFactory(requires_approval=True))
+    for note in ("", "   "):
+        with pytest.raises(ValidationError) as caught:
+            services.booking_reject(booking=booking, by=people.olga, note=note)
+        assert field_of(caught.value) == "note"
+    with pytest.raises(ValidationError) as caught:
+        series_decide(series=weekly(people, next_weekday_at(1, 18).date())[0].series,
+                      by=people.olga, approve=False)  # fmt: skip
+    assert field_of(caught.value) == "note"
+    assert Booking.objects.filter(status="rejected").count() == 0
+    services.booking_reject(booking=booking, by=people.olga, note="Gymsalen males")
+    assert Booking.objects.get(pk=booking.pk).decision_note == "Gymsalen males"

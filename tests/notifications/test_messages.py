@@ -88,7 +88,7 @@ def test_a_request_is_received_then_approved_or_rejected_with_the_note(people, s
     assert approved.subject.startswith("Bekreftet: Gymsalen")
     assert "Forespørselen din er godkjent" in approved.body and "Velkommen!" in approved.body
     assert str(calendar_of(approved).walk("VEVENT")[0]["sequence"]) == "1"
-    assert rejected.subject.startswith("Ikke godkjent: Gymsalen")
+    assert rejected.subject.startswith("Avslått: Gymsalen")
     assert "Begrunnelse: Stengt for maling" in rejected.body
 
 
