@@ -169,6 +169,7 @@ CSV_COLUMNS = [
     "Full verdi (kr)",
     "Betalt (kr)",
     "Ettergitt (kr)",
+    "Møtte ikke opp",
 ]
 
 
@@ -182,7 +183,7 @@ def support_report_csv(report: SupportReport) -> str:
     organisation and a total."""
     rows = [
         [row.name, row.org_number, row.category, row.bookings, _nok(row.hours), _nok(row.full),
-         _nok(row.paid), _nok(row.waived)]
+         _nok(row.paid), _nok(row.waived), row.no_shows]
         for row in [*report.organisations, report.total]
     ]  # fmt: skip
     return spreadsheet_csv([CSV_COLUMNS, *rows])

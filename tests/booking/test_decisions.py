@@ -1,6 +1,8 @@
 """Decisions that stay in the record: rejections with a reason, and the past kept."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.core import mail
@@ -158,3 +160,6 @@ def test_the_support_report_counts_every_no_show_the_caretakers_marked(people):
     page = web(people.olga).get(f"/reports/support/?year={year}").content.decode()
     assert "Ingen vaktmester har meldt" not in page
     assert f"{people.org_a.name}: 1" in page
+    download = web(people.olga).get(f"/reports/support.csv?year={year}").content.decode("utf-8-sig")
+    rows = {row[0]: row for row in csv.reader(io.StringIO(download), delimiter=";")}
+    assert rows[people.org_a.name][-1] == "1" and rows["Totalt"][-1] == "2"

@@ -84,7 +84,7 @@ def test_the_csv_opens_with_the_right_columns_and_norwegian_letters(people):
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == CSV_COLUMNS
     row = next(r for r in rows if r[0] == "Ærlige Østfold Ås-lag")
-    assert row[1:] == ["974760673", "voluntary", "1", "2,50", "1250,00", "0,00", "1250,00"]
+    assert row[1:] == ["974760673", "voluntary", "1", "2,50", "1250,00", "0,00", "1250,00", "0"]
     assert rows[-1][0] == "Totalt"
 
 
