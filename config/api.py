@@ -48,9 +48,8 @@ class Pagination(LimitOffsetPagination):
             value = int(raw)
             if low <= value <= high:
                 return value
-        raise exceptions.ValidationError(
-            {name: [_("Give a whole number from %(low)d to %(high)d.") % {"low": low, "high": high}]}
-        )
+        message = _("Give a whole number from %(low)d to %(high)d.")
+        raise exceptions.ValidationError({name: [message % {"low": low, "high": high}]})
 
     def get_schema_operation_parameters(self, view):
         bounds = {
