@@ -2,9 +2,10 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth.views import LoginView
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config.api import not_found
 from config.auth import AdminLoginForm, LoginForm
 
 admin.site.login_form = AdminLoginForm
@@ -17,6 +18,7 @@ urlpatterns = [
     path("api/v1/", include("booking.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    re_path(r"^api/.*/$", not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("lending/", include("lending.urls")),
     path("", include("booking.urls")),
