@@ -39,6 +39,7 @@ run: install
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 test: install-dev lint browser
 	bash scripts/services.sh
