@@ -189,3 +189,12 @@ def test_the_caretakers_day_at_the_edge_of_the_url_range_answers(people, day):
 def test_the_caretakers_day_outside_the_url_range_is_404(people, day):
     response = web(people.carl).get(f"/caretaker/{people.room.site_id}/{day}/")
     assert response.status_code == 404
+
+
+def test_the_login_form_still_signs_in(people):
+    people.alice.set_password("secret-pass-123")
+    people.alice.save()
+    response = Client().post(
+        "/accounts/login/", {"username": "alice", "password": "secret-pass-123"}
+    )
+    assert response.status_code == 302
