@@ -145,7 +145,7 @@ def timed(sql: str, params) -> dict:
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = [row[0] for row in cursor.fetchall()]
     scan = next(
-        line.strip().removeprefix("-> ").split("  (cost")[0]
+        line.strip().lstrip("-> ").split("  (cost")[0]
         for line in plan
         if "Scan" in line and "on booking_booking" in line
     )
