@@ -39,6 +39,7 @@ run: install
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 test: install-dev lint browser
 	bash scripts/services.sh
@@ -56,6 +57,7 @@ bench: install-dev
 	DATABASE_URL=$(PG_URL) $(PY) bench/series.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/lending.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/calendars.py
+	DATABASE_URL=$(PG_URL) $(PY) bench/sweep_query.py
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 .test-db.sqlite3 staticfiles

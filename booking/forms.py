@@ -5,9 +5,9 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from booking.api.fields import ERRORS
 from booking.models import Facility, OpeningHours, Organisation, Room, Site
 from booking.timeutil import AmbiguousTimeError, NonExistentTimeError, instant
+from booking.validators import ERRORS, MAX_YEAR, MIN_YEAR
 
 
 def local_instant(day: dt.date, at: dt.time) -> dt.datetime:
@@ -28,7 +28,7 @@ def parse_pk(raw) -> int:
 
 def bounded_date(value):
     """Dates the service works with: far-off years would overflow day arithmetic."""
-    if value is not None and not 2000 <= value.year <= 2100:
+    if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
         raise forms.ValidationError(ERRORS["range"])
     return value
 
@@ -241,3 +241,10 @@ class ActivityCalendarForm(forms.Form):
         label=_("Organiser"), required=False,
         choices=[("", _("All organisers")), *Organisation.Category.choices],
     )  # fmt: skip
+
+
+class CaretakerReportForm(forms.Form):
+    """A caretaker's report: what kind, and a note (text, without NUL characters)."""
+
+    kind = forms.CharField(max_length=20)
+    note = forms.CharField(max_length=1000, required=False)

@@ -1,18 +1,21 @@
+import datetime as dt
+
 from django.urls import path, register_converter
 
 from booking import feeds, views
+from booking.validators import MAX_YEAR, MIN_YEAR
 
 
 class DateConverter:
-    regex = r"(?:20\d\d|2100)-\d{2}-\d{2}"  # the years the service works with
+    """A date in the years the service works with (anything else is a 404)."""
+
+    regex = r"\d{4}-\d{2}-\d{2}"
 
     def to_python(self, value):
-        import datetime as dt
-
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise ValueError(value) from None
+        day = dt.date.fromisoformat(value)
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise ValueError(value)
+        return day
 
     def to_url(self, value):
         return value.isoformat() if hasattr(value, "isoformat") else str(value)

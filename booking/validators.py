@@ -4,6 +4,22 @@ from django.utils.translation import gettext_lazy as _
 
 ORG_NUMBER_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 
+# The years the service works in: far-off years would overflow day arithmetic.
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+ERRORS = {
+    "invalid": _("Use an ISO 8601 date and time, e.g. 2027-01-14T18:00:00+01:00."),
+    "range": _("The year must be between 2000 and 2100."),
+    "nonexistent": _(
+        "This local time does not exist in Europe/Oslo (the clocks go forward); "
+        "give another time or an offset."
+    ),
+    "ambiguous": _(
+        "This local time happens twice in Europe/Oslo (the clocks go back); give an offset, "
+        "e.g. +02:00 or +01:00."
+    ),
+}
+
 
 def org_number_is_valid(value: str) -> bool:
     """A Norwegian organisation number: 9 digits, the last a modulus-11 check digit."""

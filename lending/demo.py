@@ -1,12 +1,14 @@
 """The demo lending centre: equipment with barcodes, two borrowers, loans and a reservation.
 
-Called by `manage.py seed_demo`. Running it twice changes nothing.
+Added by `manage.py seed_demo` (booking's command sends ``demo_seeded``; lending's app
+config connects ``seed_demo_lending``). Running it twice changes nothing.
 """
 
 import datetime as dt
 
 from django.utils import timezone
 
+from booking.models import Site
 from booking.timeutil import OSLO
 from lending.models import Borrower, Item, ItemType, Loan, LoanLine, Reservation
 
@@ -26,6 +28,12 @@ BORROWERS = [
     ("Nora Berg", "+4741100001", "nora.berg@example.org", False, ""),
     ("Emil Dahl (13)", "+4741100002", "", True, "Ingrid Dahl"),
 ]
+
+
+def seed_demo_lending(sender, *, users: dict, sites: dict, **kwargs) -> int:
+    """The demo's lending centre at its lending-centre site, run by demo-counter."""
+    centre = next(site for site in sites.values() if site.kind == Site.Kind.LENDING_CENTRE)
+    return seed_lending(centre, users["demo-counter"])
 
 
 def seed_lending(centre, counter_user) -> int:

@@ -37,6 +37,15 @@ class BorrowerSearchForm(forms.Form):
     )  # fmt: skip
 
 
+class LabelsForm(forms.Form):
+    """?codes=: barcodes separated by commas."""
+
+    codes = forms.CharField(required=False, max_length=4000)
+
+    def clean_codes(self):
+        return [code.strip() for code in self.cleaned_data["codes"].split(",") if code.strip()]
+
+
 class BorrowerForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     phone = forms.CharField(

@@ -118,7 +118,7 @@ class Borrower(models.Model):
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PERSON)
     name = models.CharField(_("name"), max_length=200)
-    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     language = models.CharField(
         _("language"), max_length=5, choices=settings.LANGUAGES, default="nb"
@@ -145,6 +145,15 @@ class Borrower(models.Model):
         ordering = ["name", "id"]
         verbose_name = _("borrower")
         verbose_name_plural = _("borrowers")
+        # The counter finds a borrower by the start of the number (LIKE '+4790%'), which
+        # PostgreSQL reads from an index only with the pattern operator class.
+        indexes = [
+            models.Index(
+                fields=["phone"],
+                name="borrower_phone_prefix_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_minor=False) | ~Q(guardian_name="") | Q(anonymised_at__isnull=False),

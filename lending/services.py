@@ -61,8 +61,22 @@ def lock_item_types(ids) -> None:
 # ---------------------------------------------------------------- borrowers
 
 
+PHONE_MARKS = frozenset(" +-().")
+
+
 def normalise_phone(phone: str) -> str:
-    return "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+    """A phone number as E.164 (+4791234567): spaces, dashes and brackets gone, 00 read as
+    +, and a number without a country code read as Norwegian (+47). Empty stays empty."""
+    digits = "".join(ch for ch in phone if ch.isascii() and ch.isdigit())
+    if not digits:
+        return ""
+    if phone.strip().startswith("+"):
+        return f"+{digits}"
+    if digits.startswith("00"):
+        return f"+{digits[2:]}"
+    if len(digits) == 10 and digits.startswith("47"):
+        return f"+{digits}"
+    return f"+47{digits}"
 
 
 def borrower_register(
@@ -137,14 +151,16 @@ def borrower_for_organisation(organisation, *, now: dt.datetime | None = None) -
 
 
 def borrower_search(query: str, limit: int = 20) -> list[Borrower]:
-    """By phone (three digits or more) or by part of the name; anonymised ones are gone."""
+    """By the start of the phone number (three digits or more, as typed: "900 11",
+    "+47 900", "0047 900"), read from its index; otherwise by part of the name.
+    Anonymised borrowers are gone."""
     query = query.strip()
     if not query:
         return []
     found = Borrower.objects.filter(anonymised_at__isnull=True)
-    digits = normalise_phone(query).lstrip("+")
-    if len(digits) >= 3 and len(digits) >= len(query.replace(" ", "")) - 1:
-        found = found.filter(phone__contains=digits)
+    digits = sum(ch.isascii() and ch.isdigit() for ch in query)
+    if digits >= 3 and all((ch.isascii() and ch.isdigit()) or ch in PHONE_MARKS for ch in query):
+        found = found.filter(phone__startswith=normalise_phone(query))
     else:
         found = found.filter(name__icontains=query)
     return list(found.order_by("name", "id")[:limit])

@@ -1,13 +1,11 @@
 import datetime as dt
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from booking.timeutil import OSLO, UTC, AmbiguousTimeError, NonExistentTimeError, localize
-
-MIN_YEAR, MAX_YEAR = 2000, 2100
+from booking.validators import ERRORS, MAX_YEAR, MIN_YEAR
 
 
 def parse_local_datetime(value) -> dt.datetime:
@@ -20,20 +18,6 @@ def parse_local_datetime(value) -> dt.datetime:
     if parsed.tzinfo is None:
         parsed = localize(parsed)
     return parsed.astimezone(UTC)
-
-
-ERRORS = {
-    "invalid": _("Use an ISO 8601 date and time, e.g. 2027-01-14T18:00:00+01:00."),
-    "range": _("The year must be between 2000 and 2100."),
-    "nonexistent": _(
-        "This local time does not exist in Europe/Oslo (the clocks go forward); "
-        "give another time or an offset."
-    ),
-    "ambiguous": _(
-        "This local time happens twice in Europe/Oslo (the clocks go back); give an offset, "
-        "e.g. +02:00 or +01:00."
-    ),
-}
 
 
 @extend_schema_field(OpenApiTypes.DATETIME)

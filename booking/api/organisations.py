@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
@@ -69,6 +70,7 @@ class MembershipSerializer(serializers.ModelSerializer):
     class Meta:
         model = Membership
         fields = ["id", "username", "name", "role"]
+        extra_kwargs = {"role": {"required": True}}
 
 
 class MeOrganisationSerializer(serializers.Serializer):
@@ -178,10 +180,22 @@ class OrganisationViewSet(
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
 
+class TokenSerializer(AuthTokenSerializer):
+    """DRF's, with the username no longer than the user model allows: a longer one is a
+    400 before django-axes tries to record the failure (its column holds 255)."""
+
+    username = serializers.CharField(
+        label="Username",
+        write_only=True,
+        max_length=get_user_model()._meta.get_field("username").max_length,
+    )
+
+
 class TokenView(ObtainAuthToken):
     """Trade a username and password for a token. Tries are throttled, and a username is
     locked for a while after repeated failures (django-axes, as on the web login)."""
 
+    serializer_class = TokenSerializer
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
 

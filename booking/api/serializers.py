@@ -132,7 +132,11 @@ class BookingWriteSerializer(serializers.Serializer):
 
     room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.select_related("site"))
     organisation = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.all(), required=False, allow_null=True
+        queryset=Organisation.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Leave out (or null) to book as a private person.",
     )
     start = LocalDateTimeField()
     end = LocalDateTimeField()

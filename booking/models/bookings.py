@@ -140,6 +140,13 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["room", "start"], name="booking_room_start_idx"),
             models.Index(fields=["organisation", "start"], name="booking_org_start_idx"),
+            # Reminders, digests, the public calendar, feeds and the support report read
+            # the active bookings of a time span across all rooms.
+            models.Index(
+                fields=["start"],
+                name="booking_active_start_idx",
+                condition=Q(status__in=["pending", "confirmed"]),
+            ),
         ]
         # The no-overlap exclusion constraint lives in migration 0002 (PostgreSQL only).
         constraints = [

@@ -31,6 +31,7 @@ from booking.series import (
     series_create,
     series_plan,
 )
+from booking.validators import MAX_YEAR, MIN_YEAR
 from booking.views.rooms import booking_link
 
 # Where a service's field error shows on the web form.
@@ -53,6 +54,8 @@ def _initial_from_query(request) -> dict:
         try:
             value = dt.datetime.fromisoformat(request.GET.get(key, ""))
         except ValueError:
+            continue
+        if not MIN_YEAR <= value.year <= MAX_YEAR:
             continue
         if date_key:
             initial[date_key] = value.date()

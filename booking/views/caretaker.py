@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from booking import roles
 from booking.caretaking import booking_report, can_see_schedule, day_schedule
-from booking.forms import parse_pk
+from booking.forms import CaretakerReportForm, parse_pk
 from booking.models import Booking, BookingReport, Site
+from booking.validators import MAX_YEAR, MIN_YEAR
 
 
 @login_required
@@ -36,9 +37,12 @@ def caretaker_day(request, site: int, day: dt.date):
     if not can_see_schedule(request.user, site):
         raise PermissionDenied
     schedule = day_schedule(site, day)
+    previous, following = day - dt.timedelta(days=1), day + dt.timedelta(days=1)
     return render(request, "booking/caretaker_day.html", {
-        "schedule": schedule, "previous": day - dt.timedelta(days=1),
-        "next": day + dt.timedelta(days=1), "today": timezone.localdate(),
+        "schedule": schedule,
+        "previous": previous if MIN_YEAR <= previous.year else None,
+        "next": following if following.year <= MAX_YEAR else None,
+        "today": timezone.localdate(),
         "now": timezone.now(), "kinds": BookingReport.Kind,
     })  # fmt: skip
 
@@ -55,9 +59,12 @@ def caretaker_report(request, pk: int | None = None):
         if not can_see_schedule(request.user, booking.room.site):
             raise PermissionDenied
         return render(request, "booking/caretaker_report.html", {"booking": booking})
+    form = CaretakerReportForm(request.POST)
     try:
-        booking_report(booking=booking, by=request.user, kind=request.POST.get("kind", ""),
-                       note=request.POST.get("note", "")[:1000])  # fmt: skip
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        booking_report(booking=booking, by=request.user, kind=form.cleaned_data["kind"],
+                       note=form.cleaned_data["note"])  # fmt: skip
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

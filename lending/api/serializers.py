@@ -98,6 +98,12 @@ class ReservationSerializer(serializers.Serializer):
     booking = serializers.IntegerField(source="booking_id", allow_null=True)
 
 
+class BorrowerSearchSerializer(serializers.Serializer):
+    """?q=: phone digits or part of a name, as text (DRF's CharField refuses NUL)."""
+
+    q = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
 class BorrowerWriteSerializer(serializers.Serializer):
     name = StrictCharField(max_length=200)
     phone = StrictCharField(max_length=20, required=False, allow_blank=True, default="")

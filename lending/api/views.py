@@ -91,12 +91,14 @@ class BorrowerView(APIView):
     permission_classes = [StaffOnly]
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, description="Phone digits or part of the name")],
-        responses={200: s.BorrowerSerializer(many=True), 403: STAFF_ONLY},
+        parameters=[s.BorrowerSearchSerializer],
+        responses={200: s.BorrowerSerializer(many=True), 400: BAD, 403: STAFF_ONLY},
     )
     def get(self, request):
-        """Find a borrower at the counter."""
-        found = services.borrower_search(request.query_params.get("q", ""))
+        """Find a borrower at the counter by phone digits or part of the name."""
+        incoming = s.BorrowerSearchSerializer(data=request.query_params)
+        incoming.is_valid(raise_exception=True)
+        found = services.borrower_search(incoming.validated_data["q"])
         return Response(s.BorrowerSerializer(found, many=True).data)
 
     @extend_schema(

@@ -26,6 +26,7 @@ from lending.forms import (
     BorrowerForm,
     BorrowerSearchForm,
     CheckoutForm,
+    LabelsForm,
     ReturnForm,
     ScanForm,
 )
@@ -204,15 +205,19 @@ def labels(request):
     """Code 128 labels to print for the chosen item type's units (or the codes given)."""
     services.require_staff(request.user)
     items = Item.objects.select_related("item_type").exclude(status=Item.Status.RETIRED)
+    form = LabelsForm(request.GET)
+    codes = form.cleaned_data["codes"] if form.is_valid() else []
     if request.GET.get("type"):
         items = items.filter(item_type_id=parse_pk(request.GET["type"]))
-    elif request.GET.get("codes"):
-        items = items.filter(barcode__in=request.GET["codes"].split(","))
+    elif codes:
+        items = items.filter(barcode__in=codes)
     else:
         items = items.none()
     labels = [{"item": i, "svg": code128_svg(i.barcode)} for i in items[:200]]
     types = ItemType.objects.filter(active=True).select_related("centre")
-    return render(request, "lending/labels.html", {"labels": labels, "types": types})
+    return render(request, "lending/labels.html", {"labels": labels, "types": types,
+                                                   "form": form},
+                  status=400 if form.errors else 200)  # fmt: skip
 
 
 def _year(request) -> int:

@@ -150,7 +150,7 @@ def test_a_minor_needs_a_guardian_and_consent_is_required(centre):
         by=centre.dina, name="Ola (12)", phone="900 11 222", is_minor=True,
         guardian_name="Kari Nordmann", consent=True,
     )  # fmt: skip
-    assert ola.phone == "90011222"
+    assert ola.phone == "+4790011222"
     assert services.borrower_search("900 11") == [ola]
     assert services.borrower_search("ola") == [ola]
 

@@ -48,9 +48,9 @@ from booking.models import (
     Site,
 )
 from booking.roles import COUNTER_GROUP, OFFICER_GROUP
+from booking.signals import demo_seeded
 from booking.timeutil import to_local, wall_time
 from config.errors import ConflictError
-from lending.demo import seed_lending
 
 
 class Command(BaseCommand):
@@ -77,8 +77,8 @@ class Command(BaseCommand):
             users = self._users(password, organisations, sites)
             bookings = self._bookings(rooms, organisations, users)
             self._closure(rooms)
-            centre = Site.objects.get(kind=Site.Kind.LENDING_CENTRE)
-            self.created += seed_lending(centre, users["demo-counter"])
+            for _receiver, made in demo_seeded.send(self.__class__, users=users, sites=sites):
+                self.created += made
         self._report(users, password, bookings)
 
     def _made(self, created: bool) -> None:
