@@ -111,20 +111,24 @@ def test_with_the_broker_down_a_booking_answers_at_once_and_its_message_comes_la
 ):
     """Handing the task to the broker gives up within BROKER_PUBLISH_TIMEOUT and is not
     retried in the request, whether the broker is stopped (connection refused) or hung
-    (SIGSTOP: the connection is accepted and never answered). The booking stands, its row
-    stays queued, and the sweep sends it once the broker is back."""
+    (SIGSTOP: the connection is accepted and never answered). The bookings stand, their
+    rows stay queued, and the sweep sends them once the broker is back."""
     client = client_for(people.alice)
     book(client, people, start=next_weekday_at(2, 18))  # a web process that has published
     {"stopped": with_broker.stop, "hung": with_broker.pause}[outage]()
 
-    began = time.monotonic()
-    booking = book(client, people, start=next_weekday_at(3, 18))
-    took = time.monotonic() - began
+    took, during = [], []
+    for day in (3, 4):
+        if day == 4:  # as a web process started during the outage: no connection to reuse
+            app._after_fork()  # what Celery does in every new process
+        began = time.monotonic()
+        during.append(book(client, people, start=next_weekday_at(day, 18)))
+        took.append(time.monotonic() - began)
 
-    assert took < 1, f"the request waited {took:.1f} s for a {outage} broker"
-    assert booking.status == Booking.Status.CONFIRMED
-    message = Message.objects.get(idempotency_key__contains=f":{booking.pk}.")
-    assert (message.status, message.attempts) == ("queued", 0)
+    assert max(took) < 1, f"the requests waited {took} s for a {outage} broker"
+    assert {booking.status for booking in during} == {Booking.Status.CONFIRMED}
+    rows = Message.objects.filter(created_at__gte=min(b.created_at for b in during))
+    assert sorted(rows.values_list("status", "attempts")) == [("queued", 0)] * 2
     assert smtp.received == []
 
     with_broker.ensure_running()
@@ -134,11 +138,9 @@ def test_with_the_broker_down_a_booking_answers_at_once_and_its_message_comes_la
         settled(with_broker)
         sweep.delay()  # nothing is left to send
         settled(with_broker)
-    assert len(smtp.received) == 2  # the booking before the outage, and the one during it
-    assert len({mail["Message-ID"] for mail in smtp.received}) == 2
-    message.refresh_from_db()
-    assert (message.status, message.attempts) == ("sent", 1)
-    assert set(Message.objects.values_list("status", flat=True)) == {"sent"}
+    assert len(smtp.received) == 3  # the booking before the outage, and the two during it
+    assert len({mail["Message-ID"] for mail in smtp.received}) == 3
+    assert sorted(Message.objects.values_list("status", "attempts")) == [("sent", 1)] * 3
 
 
 def test_a_busy_mail_server_is_tried_again_and_the_message_sent_once(
