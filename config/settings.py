@@ -199,8 +199,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Handing a task to the broker gives up after BROKER_PUBLISH_TIMEOUT seconds (connecting,
 # or waiting for a reply) and is not retried: with the broker down or hung, a booking still
 # answers at once, its message stays queued in the outbox and the sweep sends it later.
-# Workers use the same timeouts (a Redis that takes longer to answer makes them reconnect,
-# which they keep trying); they wait for tasks without a timeout, as the data arrives.
+# Workers use the same timeouts: a Redis slower than that to answer makes a worker
+# reconnect, which it keeps trying.
 BROKER_PUBLISH_TIMEOUT = 0.2
 # Redis gives an unacknowledged task to another worker after the visibility timeout; a
 # task is killed well before that, so a running task is never delivered twice.
