@@ -7,8 +7,11 @@ when the recipient's language has none). They are rendered in Europe/Oslo time w
 message's language active.
 """
 
+import hashlib
 import smtplib
+from email.utils import parseaddr
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
@@ -31,13 +34,28 @@ def _render(message: Message, suffix: str) -> str:
         return render_to_string(names, message.context)
 
 
+def message_id(message: Message) -> str:
+    """The email's Message-ID: the same on every send of one outbox row, from any worker.
+
+    A copy sent again (its worker died after the mail server had it, before it said so) is
+    recognisably the same message, and the recipient's mail client shows it once.
+    """
+    digest = hashlib.sha256(message.idempotency_key.encode()).hexdigest()[:16]
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "lokale"
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        domain = "lokale"
+    return f"<message-{message.pk}.{digest}@{domain}>"
+
+
 def _email(message: Message) -> None:
     subject = " ".join(_render(message, "subject.txt").split())
     email = EmailMessage(
         subject=subject,
         body=_render(message, "txt"),
         to=[message.recipient],
-        headers={"X-Lokale-Message": message.idempotency_key},
+        headers={"Message-ID": message_id(message), "X-Lokale-Message": message.idempotency_key},
     )
     events = message.context.get("calendar")
     if events:
@@ -54,8 +72,9 @@ SENDERS = {Message.Channel.EMAIL: _email, Message.Channel.SMS: _sms}
 
 
 def is_transient(error: BaseException) -> bool:
-    """Worth another try: a 4xx reply, a dropped or refused connection, a timeout."""
-    if isinstance(error, sms.TransientError | Transient):
+    """Worth another try: a 4xx reply, a dropped or refused connection, a timeout (of a
+    socket, or of a worker's deliver task)."""
+    if isinstance(error, sms.TransientError | Transient | SoftTimeLimitExceeded):
         return True
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in error.recipients.values()]

@@ -85,8 +85,8 @@ def dispatch(pk: int) -> None:
 
         try:
             deliver.apply_async((pk,), retry=False)
-        except Exception:  # the broker is down; the sweep will send it
-            log.warning("could not hand message %s to the broker; the sweep will", pk)
+        except Exception as error:  # the broker is down; the sweep will send it
+            log.warning("could not hand message %s to the broker (%s); the sweep will", pk, error)
         return
     try:
         send_message(pk)

@@ -1,11 +1,18 @@
 """Thin tasks: they take ids and call the services."""
 
 from celery import shared_task
+from django.conf import settings
 
 from notifications import services
 
 
-@shared_task(bind=True, name="notifications.deliver", acks_late=True)
+@shared_task(
+    bind=True,
+    name="notifications.deliver",
+    acks_late=True,
+    soft_time_limit=settings.NOTIFY_SEND_TIME_LIMIT - settings.EMAIL_TIMEOUT,  # retried
+    time_limit=settings.NOTIFY_SEND_TIME_LIMIT,  # the process is killed; the sweep sends it
+)
 def deliver(self, message_id: int) -> str:
     outcome = services.send_message(message_id)
     if outcome.retry_in is not None:

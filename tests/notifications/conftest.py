@@ -33,7 +33,8 @@ def with_broker(broker, settings):
     """Lokale configured with a broker: messages go to Celery after commit."""
     settings.CELERY_BROKER_URL = broker.url
     settings.NOTIFY_RETRY_SECONDS = 1  # backoff of 0.5–1 s, 1–2 s, … instead of 30 s
-    return broker
+    yield broker
+    broker.ensure_running()
 
 
 @pytest.fixture
