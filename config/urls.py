@@ -5,8 +5,14 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config import privacy_views
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Before the accounts include, so that these two win over anything it mounts there.
+    path("accounts/data/", privacy_views.account_data, name="my_data"),
+    path("accounts/delete/", privacy_views.account_delete, name="my_account_delete"),
+    path("privacy/", privacy_views.privacy_page, name="privacy"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/lending/", include("lending.api.urls")),
     path("api/v1/", include("booking.api.urls")),
