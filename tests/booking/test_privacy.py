@@ -276,3 +276,16 @@ def test_old_bookings_lose_who_booked_them_after_the_retention_period(kari, sett
     )  # fmt: skip
     assert booking_privacy.bookings_anonymise() == 0  # a second run finds nothing
     assert get_user_model().objects.filter(username=booking_privacy.ANONYMOUS_BOOKER).count() == 1
+
+
+def test_the_retention_period_is_read_from_the_environment_and_fails_loudly(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config import env
+
+    monkeypatch.setenv("LOKALE_BOOKING_RETENTION_DAYS", "tre år")
+    with pytest.raises(ImproperlyConfigured, match="LOKALE_BOOKING_RETENTION_DAYS"):
+        env.env_int("LOKALE_BOOKING_RETENTION_DAYS", 1095, minimum=1)
+    from django.conf import settings
+
+    assert settings.BOOKING_RETENTION_DAYS == 1095  # the default: three years
