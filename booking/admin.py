@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from booking import closures, organisations, roles, services
+from booking import closures, organisations, people, roles, services
 from booking.models import (
     Booking,
     Closure,
@@ -114,6 +116,18 @@ class SiteAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "address"]
     filter_horizontal = ["caretakers"]
+
+    def save_related(self, request, form, formsets, change):
+        """Caretakers come and go through people.user_role_set (booking officers only)."""
+        wanted = form.cleaned_data.pop("caretakers", None)
+        super().save_related(request, form, formsets, change)
+        if wanted is None:
+            return
+        site, wanted = form.instance, set(wanted)
+        now = set(site.caretakers.all())
+        for user, held in [*((u, True) for u in wanted - now), *((u, False) for u in now - wanted)]:
+            people.user_role_set(user=user, role=people.CARETAKER, site=site, by=request.user,
+                                 held=held)  # fmt: skip
 
 
 class OpeningHoursInline(admin.TabularInline):
@@ -318,3 +332,30 @@ class PriceRuleAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Profile)
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class PersonAdmin(UserAdmin):
+    """Booking officers see and correct people's details here; what a person may do (staff,
+    superuser, groups, permissions) and their password stay with the superuser. Roles are
+    given on the officers' page (/officers/people/) through people.user_role_set."""
+
+    superuser_only = ("is_superuser", "is_staff", "groups", "user_permissions", "last_login",
+                      "date_joined")  # fmt: skip
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = super().get_readonly_fields(request, obj)
+        return fixed if request.user.is_superuser else [*fixed, *self.superuser_only]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)

@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from booking import notify
+from booking import notify, privacy
 
 
 @shared_task(name="booking.send_reminders")
@@ -21,3 +21,8 @@ def send_reminders() -> int:
 def send_caretaker_digests() -> int:
     with transaction.atomic():
         return notify.send_caretaker_digests(now=timezone.now())
+
+
+@shared_task(name="booking.anonymise_bookings")
+def anonymise_bookings() -> int:
+    return privacy.bookings_anonymise()

@@ -34,6 +34,9 @@ check_known(
         "LOKALE_NOTIFY_MAX_ATTEMPTS",
         "LOKALE_NOTIFY_RETRY_SECONDS",
         "LOKALE_NOTIFY_KEEP_DAYS",
+        "LOKALE_BOOKING_RETENTION_DAYS",
+        "LOKALE_PRIVACY_CONTROLLER",
+        "LOKALE_PRIVACY_CONTACT",
     },
 )
 
@@ -261,6 +264,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "lending.anonymise_borrowers",
         "schedule": dt.timedelta(minutes=5),
     },
+    "anonymise-bookings": {
+        "task": "booking.anonymise_bookings",
+        "schedule": dt.timedelta(minutes=5),
+    },
 }
 
 # Notifications: retries of a transient error back off (with jitter) from this many seconds
@@ -283,6 +290,11 @@ SITE_URL = env_str("LOKALE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 REMINDER_TIME = env_time("LOKALE_REMINDER_TIME", "18:00")
 # A borrower with no loans or reservations for this long is anonymised.
 LENDING_RETENTION_DAYS = env_int("LOKALE_LENDING_RETENTION_DAYS", 365)
+# Bookings that ended this many days ago lose who booked them and their notes (3 years:
+# the support report's horizon). /privacy/ names who answers for the data, and how to ask.
+BOOKING_RETENTION_DAYS = env_int("LOKALE_BOOKING_RETENTION_DAYS", 1095, minimum=1)
+PRIVACY_CONTROLLER = env_str("LOKALE_PRIVACY_CONTROLLER")
+PRIVACY_CONTACT = env_str("LOKALE_PRIVACY_CONTACT")
 # Caretakers get the day's schedule at this local time.
 DIGEST_TIME = env_time("LOKALE_DIGEST_TIME", "06:00")
 

@@ -6,6 +6,7 @@ from django.contrib.auth.views import LoginView
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from config import privacy_views
 from config.api import not_found
 from config.auth import AdminLoginForm, LoginForm
 
@@ -13,6 +14,10 @@ admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Before the accounts include, so that these two win over anything it mounts there.
+    path("accounts/data/", privacy_views.account_data, name="my_data"),
+    path("accounts/delete/", privacy_views.account_delete, name="my_account_delete"),
+    path("privacy/", privacy_views.privacy_page, name="privacy"),
     path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/lending/", include("lending.api.urls")),

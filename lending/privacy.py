@@ -5,11 +5,14 @@ import datetime as dt
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lending.models import Borrower, LoanLine, Reservation
 from lending.services import local_today
 
 ANONYMOUS_NAME = "Anonymisert låner"
+_ANONYMOUS = {"name": ANONYMOUS_NAME, "phone": "", "email": "", "guardian_name": "",
+              "guardian_phone": "", "user": None, "organisation": None}  # fmt: skip
 
 
 def borrowers_to_anonymise(now: dt.datetime):
@@ -30,10 +33,7 @@ def borrowers_anonymise(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     ids = list(borrowers_to_anonymise(now).values_list("pk", flat=True))
     LoanLine.objects.filter(loan__borrower_id__in=ids).exclude(note="").update(note="")
-    return Borrower.objects.filter(pk__in=ids).update(
-        name=ANONYMOUS_NAME, phone="", email="", guardian_name="", guardian_phone="",
-        user=None, organisation=None, anonymised_at=now,
-    )  # fmt: skip
+    return Borrower.objects.filter(pk__in=ids).update(**_ANONYMOUS, anonymised_at=now)
 
 
 def borrower_export(borrower: Borrower) -> dict:
@@ -63,3 +63,27 @@ def borrower_export(borrower: Borrower) -> dict:
             for loan in loans
         ],
     }  # fmt: skip
+
+
+def borrower_obstacles(user) -> list[str]:
+    """Why the borrower record of ``user`` cannot be forgotten yet: equipment still out."""
+    borrower = Borrower.objects.filter(user=user, anonymised_at__isnull=True).first()
+    if (
+        borrower
+        and LoanLine.objects.filter(loan__borrower=borrower, returned_at__isnull=True).exists()
+    ):
+        return [_("You still have borrowed equipment. Return it first.")]
+    return []
+
+
+def borrower_forget(*, user, now: dt.datetime) -> int:
+    """Anonymise the borrower record of ``user`` now, as the retention period would
+    (reservations ahead are cancelled first). Returns 1 if there was one, else 0."""
+    borrower = Borrower.objects.filter(user=user, anonymised_at__isnull=True).first()
+    if borrower is None:
+        return 0
+    Reservation.objects.filter(
+        borrower=borrower, status=Reservation.Status.ACTIVE, end__gte=local_today(now)
+    ).update(status=Reservation.Status.CANCELLED)
+    LoanLine.objects.filter(loan__borrower=borrower).exclude(note="").update(note="")
+    return Borrower.objects.filter(pk=borrower.pk).update(**_ANONYMOUS, anonymised_at=now)

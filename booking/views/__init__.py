@@ -14,6 +14,7 @@ from booking.views.officers import (
     support_report_download,
     support_report_page,
 )
+from booking.views.people import people_page, people_role
 from booking.views.rooms import home, room_finder, room_week
 
 __all__ = [
@@ -35,6 +36,8 @@ __all__ = [
     "message_resend",
     "my_bookings",
     "organisation_verify",
+    "people_page",
+    "people_role",
     "room_finder",
     "room_week",
     "support_report_download",

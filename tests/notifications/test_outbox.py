@@ -172,6 +172,7 @@ def test_run_periodic_runs_beats_jobs_here_without_a_broker(django_capture_on_co
         "loan-reminders: 0",
         "notifications-purge: 0",
         "anonymise-borrowers: 0",
+        "anonymise-bookings: 0",
     ]
     left.refresh_from_db()
     assert left.status == "sent" and len(mail.outbox) == 1

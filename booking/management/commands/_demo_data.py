@@ -134,18 +134,6 @@ USERS = [
     UserSpec("demo-counter", "Liv Moe", "+47 400 00 007", "lending counter", group=COUNTER_GROUP),
 ]  # fmt: skip
 
-# What booking officers manage in the Django admin (sites, rooms, hours, closures, …).
-OFFICER_PERMISSIONS = {
-    "site": ("view", "add", "change"),
-    "room": ("view", "add", "change"),
-    "openinghours": ("view", "add", "change", "delete"),
-    "closure": ("view", "add", "change", "delete"),
-    "facility": ("view", "add", "change"),
-    "organisation": ("view", "change"),
-    "membership": ("view", "add", "change", "delete"),
-    "booking": ("view", "change"),
-}
-
 
 @dataclass(frozen=True)
 class BookingSpec:

@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -24,7 +24,6 @@ from booking.management.commands._demo_data import (
     FACILITIES,
     FIRST_DAY,
     LENDING_NOTE,
-    OFFICER_PERMISSIONS,
     ORGANISATION_NAMES,
     ORGANISATIONS,
     ROOMS,
@@ -156,7 +155,7 @@ class Command(BaseCommand):
         for name in (OFFICER_GROUP, COUNTER_GROUP):
             groups[name], created = Group.objects.get_or_create(name=name)
             self._made(created)
-        groups[OFFICER_GROUP].permissions.add(*self._officer_permissions())
+        # The officer group's permissions come from migration booking 0009 (and lending 0003).
         found = {}
         for spec in USERS:
             user, created = User.objects.get_or_create(
@@ -190,16 +189,6 @@ class Command(BaseCommand):
             found[spec.username] = user
         sites[CARETAKER_SITE].caretakers.add(found["demo-caretaker"])
         return found
-
-    def _officer_permissions(self) -> list[Permission]:
-        codenames = [
-            f"{action}_{model}"
-            for model, actions in OFFICER_PERMISSIONS.items()
-            for action in actions
-        ]
-        return list(
-            Permission.objects.filter(content_type__app_label="booking", codename__in=codenames)
-        )
 
     def _bookings(self, rooms, organisations, users) -> list[Booking]:
         demo_people = Q(booked_by__in=users.values()) | Q(organisation__in=organisations.values())
