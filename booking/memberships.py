@@ -105,7 +105,7 @@ def invitation_create(
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         organisation=organisation, email=email, role=role, token_digest=token_digest(token),
-        invited_by=by, expires_at=now + INVITATION_LIFETIME,
+        invited_by=by, created_at=now, expires_at=now + INVITATION_LIFETIME,
     )  # fmt: skip
     notify.invitation_sent(invitation, token=token, language=_language(by))
     return invitation
