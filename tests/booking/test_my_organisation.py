@@ -396,3 +396,24 @@ def test_the_last_admin_is_told_on_the_page(people, client):
     left = client.post(f"/organisations/{people.org_a.pk}/leave/", follow=True)
     assert people.org_a.memberships.filter(user=people.alice, role="admin").exists()
     assert left.status_code == 200 and "administrator" in left.content.decode().lower()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("post", "/api/v1/organisations/invitations/accept/", {}, "token"),
+        ("post", "/api/v1/organisations/invitations/accept/", {"token": ["x"]}, "token"),
+        ("post", "/api/v1/organisations/invitations/accept/", {"token": "x" * 300}, "token"),
+        ("patch", "members/{alice}/", {}, "role"),
+        ("patch", "members/{alice}/", {"role": ["admin"]}, "role"),
+        ("patch", "", ["contact_phone"], "non_field_errors"),
+        ("post", "invitations/", {"role": "member"}, "email"),
+    ],
+)
+def test_odd_input_is_a_400_naming_the_field_never_a_500(
+    people, client_for, method, path, body, field
+):
+    if not path.startswith("/"):
+        path = _api(people, path.format(alice=_member(people, people.alice).pk))
+    response = getattr(client_for(people.alice), method)(path, body, format="json")
+    assert response.status_code == 400 and field in response.json(), response.json()
