@@ -22,10 +22,31 @@ from booking.models import (
 )
 
 
+class KeepAnAdminFormSet(forms.BaseInlineFormSet):
+    """Say on the form, rather than fail on save, when a change leaves no administrator
+    (the services refuse it under the organisation's lock in any case)."""
+
+    def clean(self):
+        super().clean()
+        if self.instance.pk is None or not self.instance.memberships.filter(role="admin").exists():
+            return
+        roles_after = [
+            row.cleaned_data.get("role")
+            for row in self.forms
+            if row.cleaned_data and row not in self.deleted_forms
+        ]
+        if Membership.Role.ADMIN not in roles_after:
+            raise ValidationError(
+                _("The organisation needs at least one administrator. Make someone else "
+                  "administrator first.")
+            )  # fmt: skip
+
+
 class MembershipInline(admin.TabularInline):
     """Saved through membership_add, membership_set_role and membership_remove."""
 
     model = Membership
+    formset = KeepAnAdminFormSet
     extra = 0
     autocomplete_fields = ["user"]
 
@@ -86,28 +107,29 @@ class OrganisationAdmin(admin.ModelAdmin):
         obj._state.adding = False
 
     def save_formset(self, request, form, formset, change):
+        """New administrators first, removals last: each step keeps an administrator."""
         organisation = form.instance
         _saved_through_services(formset)
-        for row in formset.deleted_forms:
-            if row.instance.pk is not None:
-                organisations.membership_remove(membership=row.instance, by=request.user)
-                formset.deleted_objects.append(row.instance)
-        for row in formset.forms:
-            if row in formset.deleted_forms or not row.has_changed():
-                continue
+        changed = [row for row in formset.forms
+                   if row not in formset.deleted_forms and row.has_changed()]  # fmt: skip
+        changed.sort(key=lambda row: row.cleaned_data["role"] != Membership.Role.ADMIN)
+        for row in changed:
             user, role = row.cleaned_data["user"], row.cleaned_data["role"]
             membership = row.instance
-            if membership.pk is not None and "user" in row.changed_data:
-                organisations.membership_remove(membership=membership, by=request.user)
-                membership = Membership(organisation=organisation)
-            if membership.pk is None:
+            if membership.pk is None or "user" in row.changed_data:
                 added = organisations.membership_add(
                     organisation=organisation, user=user, role=role, by=request.user
                 )
                 formset.new_objects.append(added)
+                if membership.pk is not None:
+                    organisations.membership_remove(membership=membership, by=request.user)
             else:
                 organisations.membership_set_role(membership=membership, role=role, by=request.user)
                 formset.changed_objects.append((membership, row.changed_data))
+        for row in formset.deleted_forms:
+            if row.instance.pk is not None:
+                organisations.membership_remove(membership=row.instance, by=request.user)
+                formset.deleted_objects.append(row.instance)
 
 
 @admin.register(Site)

@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from booking.models import Booking, Site
 from booking.timeutil import OSLO, UTC, local_midnight, wall_time
 from notifications.models import Message
+from notifications.sealing import seal
 from notifications.services import enqueue
 
 EMAIL, SMS = Message.Channel.EMAIL, Message.Channel.SMS
@@ -221,3 +222,24 @@ def send_caretaker_digests(*, now: dt.datetime) -> int:
             key=f"digest:{caretaker.pk}:{today.isoformat()}", language=_language(caretaker),
         )  # fmt: skip
     return written
+
+
+def invitation_sent(invitation, *, token: str, language: str) -> None:
+    """The invitation's link to the invited address. The link's secret is sealed in the
+    outbox row (notifications.sealing): the database keeps no usable link."""
+    organisation = invitation.organisation
+    inviter = invitation.invited_by
+    enqueue(
+        channel=EMAIL,
+        recipient=invitation.email,
+        template="organisation_invitation",
+        context={
+            "organisation": organisation.name,
+            "invited_by": (inviter.get_full_name() or inviter.get_username()) if inviter else "",
+            "role": invitation.role,
+            "expires": invitation.expires_at.astimezone(UTC).isoformat(),
+            "sealed": {"url": seal(f"{settings.SITE_URL}/organisations/invitations/{token}/")},
+        },
+        key=f"invitation:{invitation.pk}",
+        language=language,
+    )

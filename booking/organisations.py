@@ -106,19 +106,81 @@ def membership_add(*, organisation: Organisation, user, role: str, by) -> Member
         raise _fail("username", _("This person is already a member.")) from None
 
 
+def lock_organisation(organisation_id: int) -> Organisation:
+    """Lock the organisation's row until the transaction ends.
+
+    Every change that can take away an administrator (leave, remove, a new role) takes
+    this lock before it counts the administrators, so two such changes at once queue
+    here and the second counts what the first left: never zero administrators.
+    """
+    return Organisation.objects.select_for_update().get(pk=organisation_id)
+
+
+def _keep_an_admin(membership: Membership, *, field: str, message: str) -> None:
+    """Refuse to take the last administrator away (call with the organisation locked)."""
+    if membership.role != Membership.Role.ADMIN:
+        return
+    others = Membership.objects.filter(
+        organisation_id=membership.organisation_id, role=Membership.Role.ADMIN
+    ).exclude(pk=membership.pk)
+    if not others.exists():
+        raise _fail(field, message)
+
+
+def _locked_membership(membership: Membership) -> Membership:
+    lock_organisation(membership.organisation_id)
+    current = Membership.objects.filter(pk=membership.pk).first()
+    if current is None:
+        raise _fail("membership", _("This person is no longer a member."))
+    return current
+
+
 def membership_set_role(*, membership: Membership, role: str, by) -> Membership:
-    """Make a member an administrator or back (its administrators or an officer)."""
-    if not _may_administer(by, membership.organisation):
-        raise PermissionDenied("only the organisation's administrators change roles")
+    """Make a member an administrator or back (its administrators or an officer).
+
+    The last administrator cannot step down: an organisation always has one.
+    """
     if role not in Membership.Role.values:
         raise _fail("role", _("Choose administrator or member."))
-    Membership.objects.filter(pk=membership.pk).update(role=role)
+    with transaction.atomic():
+        current = _locked_membership(membership)
+        if not _may_administer(by, current.organisation):
+            raise PermissionDenied("only the organisation's administrators change roles")
+        if role != Membership.Role.ADMIN:
+            _keep_an_admin(current, field="role", message=_(
+                "The organisation needs at least one administrator. Make someone else "
+                "administrator first."
+            ))  # fmt: skip
+        Membership.objects.filter(pk=current.pk).update(role=role)
     membership.refresh_from_db()
     return membership
 
 
 def membership_remove(*, membership: Membership, by) -> None:
-    """Take a person out of the organisation (its administrators or an officer)."""
-    if not _may_administer(by, membership.organisation):
-        raise PermissionDenied("only the organisation's administrators remove members")
-    Membership.objects.filter(pk=membership.pk).delete()
+    """Take a person out of the organisation (its administrators or an officer).
+
+    The last administrator cannot be removed.
+    """
+    with transaction.atomic():
+        current = _locked_membership(membership)
+        if not _may_administer(by, current.organisation):
+            raise PermissionDenied("only the organisation's administrators remove members")
+        _keep_an_admin(current, field="membership", message=_(
+            "The organisation needs at least one administrator. Make someone else "
+            "administrator first."
+        ))  # fmt: skip
+        Membership.objects.filter(pk=current.pk).delete()
+
+
+def membership_leave(*, organisation: Organisation, by) -> None:
+    """Leave an organisation one is a member of; its last administrator cannot."""
+    with transaction.atomic():
+        lock_organisation(organisation.pk)
+        current = Membership.objects.filter(organisation=organisation, user_id=by.pk).first()
+        if current is None:
+            raise _fail("membership", _("You are not a member of this organisation."))
+        _keep_an_admin(current, field="membership", message=_(
+            "You are the only administrator. Make someone else administrator before you "
+            "leave."
+        ))  # fmt: skip
+        Membership.objects.filter(pk=current.pk).delete()

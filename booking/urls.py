@@ -37,6 +37,32 @@ urlpatterns = [
     path("approvals/<int:pk>/", views.booking_decide, name="booking_decide"),
     path("organisations/awaiting/", views.awaiting_verification, name="awaiting_verification"),
     path("organisations/<int:pk>/verify/", views.organisation_verify, name="organisation_verify"),
+    # My organisation
+    path("organisations/", views.my_organisations, name="my_organisations"),
+    path("organisations/<int:pk>/", views.organisation_page, name="organisation"),
+    path(
+        "organisations/<int:pk>/details/",
+        views.organisation_details,
+        name="organisation_details",
+    ),
+    path("organisations/<int:pk>/invite/", views.organisation_invite, name="organisation_invite"),
+    path("organisations/<int:pk>/leave/", views.organisation_leave, name="organisation_leave"),
+    path(
+        "organisations/<int:pk>/members/<int:member>/role/",
+        views.membership_role,
+        name="membership_role",
+    ),
+    path(
+        "organisations/<int:pk>/members/<int:member>/remove/",
+        views.membership_remove,
+        name="membership_remove",
+    ),
+    path(
+        "organisations/<int:pk>/invitations/<int:invitation>/withdraw/",
+        views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+    path("organisations/invitations/<str:token>/", views.invitation_open, name="invitation_open"),
     path("closures/new/", views.closure_new, name="closure_new"),
     path("officers/people/", views.people_page, name="people"),
     path("officers/people/roles/", views.people_role, name="people_role"),

@@ -3,8 +3,9 @@
 Templates live with the app that decides what to say, under ``messages/``:
 ``<template>.subject.txt`` and ``<template>.txt`` for email, ``<template>.sms.txt`` for
 SMS, each in a version per language (``<template>.nb.txt``, ``<template>.en.txt``; bokmål
-when the recipient's language has none). They are rendered in Europe/Oslo time with the
-message's language active.
+when the recipient's language has none) or one file for every language whose texts go
+through ``{% translate %}`` (``<template>.txt``). They are rendered in Europe/Oslo time with
+the message's language active; sealed secrets (``sealing``) are opened only here.
 """
 
 import hashlib
@@ -18,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
-from notifications import sms
+from notifications import sealing, sms
 from notifications.ics import build_calendar
 from notifications.models import Message
 
@@ -30,8 +31,9 @@ class Transient(Exception):
 def _render(message: Message, suffix: str) -> str:
     languages = (message.language, "nb")
     names = [f"messages/{message.template}.{lang}.{suffix}" for lang in languages]
+    names.append(f"messages/{message.template}.{suffix}")
     with translation.override(message.language), timezone.override(settings.TIME_ZONE):
-        return render_to_string(names, message.context)
+        return render_to_string(names, sealing.opened(message.context))
 
 
 def message_id(message: Message) -> str:

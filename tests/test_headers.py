@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from booking import memberships
 from booking.roles import COUNTER_GROUP, OFFICER_GROUP
 from lending import counter
 from tests.factories import (
@@ -75,7 +76,10 @@ def world(people):
     for group in (OFFICER_GROUP, COUNTER_GROUP):
         Group.objects.get_or_create(name=group)[0].user_set.add(root)
     people.room.site.caretakers.add(root)
-    MembershipFactory(user=root, organisation=people.org_a, role="admin")
+    membership = MembershipFactory(user=root, organisation=people.org_a, role="admin")
+    invitation = memberships.invitation_create(
+        organisation=people.org_a, email="invited@example.org", by=root
+    )
     booking = BookingFactory(room=people.room, organisation=people.org_a, booked_by=root)
     centre = CentreFactory()
     tent = ItemTypeFactory(centre=centre, name="Telt", units=2)
@@ -118,6 +122,19 @@ def world(people):
         "organisation-detail": {"pk": pk["organisation"]},
         "organisation-members": {"pk": pk["organisation"]},
         "organisation-verify": {"pk": pk["organisation"]},
+        # My organisation
+        "booking:organisation": {"pk": pk["organisation"]},
+        "booking:organisation_details": {"pk": pk["organisation"]},
+        "booking:organisation_invite": {"pk": pk["organisation"]},
+        "booking:organisation_leave": {"pk": pk["organisation"]},
+        "booking:membership_role": {"pk": pk["organisation"], "member": membership.pk},
+        "booking:membership_remove": {"pk": pk["organisation"], "member": membership.pk},
+        "booking:invitation_withdraw": {"pk": pk["organisation"], "invitation": invitation.pk},
+        "booking:invitation_open": {"token": "not-a-real-invitation"},
+        "api-organisation-member": {"pk": pk["organisation"], "member": membership.pk},
+        "api-organisation-leave": {"pk": pk["organisation"]},
+        "api-organisation-invitations": {"pk": pk["organisation"]},
+        "api-organisation-invitation": {"pk": pk["organisation"], "invitation": invitation.pk},
     }
     return root, values, booking
 

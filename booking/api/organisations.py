@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from booking import organisations as organisation_services
 from booking import roles
+from booking.api import my_organisation
 from booking.api.views import BAD_REQUEST
 from booking.models import Membership, Organisation
 from booking.selectors import organisations_awaiting_verification
@@ -45,8 +46,21 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "contact_email",
             "contact_phone",
             "my_role",
+            # My organisation (changed with PATCH, booking.api.my_organisation):
+            "contact_person",
+            "invoice_address",
+            "invoice_reference",
+            "in_directory",
+            "public_description",
         ]
-        read_only_fields = ["my_role"]
+        read_only_fields = [
+            "my_role",
+            "contact_person",
+            "invoice_address",
+            "invoice_reference",
+            "in_directory",
+            "public_description",
+        ]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_my_role(self, obj) -> str | None:
@@ -150,6 +164,16 @@ class OrganisationViewSet(
             by=self.request.user, **serializer.validated_data
         )
         serializer.context["roles"][serializer.instance.pk] = "admin"
+
+    @extend_schema(
+        request=my_organisation.OrganisationDetailsSerializer,
+        responses={200: OrganisationSerializer, 400: BAD_REQUEST},
+    )
+    def partial_update(self, request, pk=None):
+        """Its administrators (and officers): contact person and phone, invoice address
+        and reference, the public directory. A bad phone number is a 400 naming it."""
+        organisation = my_organisation.details_update(request, pk)
+        return Response(self.get_serializer(organisation).data)
 
     @extend_schema(responses={200: MembershipSerializer(many=True)}, methods=["GET"])
     @extend_schema(

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from booking.api import closures, organisations, pricing, schedule, views
+from booking.api import closures, my_organisation, organisations, pricing, schedule, views
 
 router = DefaultRouter()
 router.register("sites", views.SiteViewSet)
@@ -16,5 +16,30 @@ urlpatterns = [
     path("closures/", closures.ClosureView.as_view(), name="api-closures"),
     path("schedule/", schedule.ScheduleView.as_view(), name="api-schedule"),
     path("reports/support/", pricing.SupportReportView.as_view(), name="api-support-report"),
+    path(
+        "organisations/invitations/accept/",
+        my_organisation.InvitationAcceptView.as_view(),
+        name="api-invitation-accept",
+    ),
+    path(
+        "organisations/<int:pk>/members/<int:member>/",
+        my_organisation.MemberView.as_view(),
+        name="api-organisation-member",
+    ),
+    path(
+        "organisations/<int:pk>/leave/",
+        my_organisation.LeaveView.as_view(),
+        name="api-organisation-leave",
+    ),
+    path(
+        "organisations/<int:pk>/invitations/",
+        my_organisation.InvitationsView.as_view(),
+        name="api-organisation-invitations",
+    ),
+    path(
+        "organisations/<int:pk>/invitations/<int:invitation>/",
+        my_organisation.InvitationView.as_view(),
+        name="api-organisation-invitation",
+    ),
     *router.urls,
 ]

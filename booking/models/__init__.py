@@ -1,6 +1,6 @@
 from booking.models.bookings import Booking, BookingSeries
 from booking.models.caretaking import BookingReport
-from booking.models.organisations import Membership, Organisation, Profile
+from booking.models.organisations import Invitation, Membership, Organisation, Profile
 from booking.models.places import Closure, Facility, OpeningHours, Room, Site
 from booking.models.pricing import PriceRule
 from booking.validators import ChoiceListValidator
@@ -12,6 +12,7 @@ __all__ = [
     "ChoiceListValidator",
     "Closure",
     "Facility",
+    "Invitation",
     "Membership",
     "OpeningHours",
     "Organisation",

@@ -1,8 +1,10 @@
 """Who books: people, organisations and their members."""
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.validators import validate_org_number
@@ -53,6 +55,14 @@ class Organisation(models.Model):
     calendar_token = models.CharField(_("calendar link secret"), max_length=64, blank=True,
                                       editable=False)  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
+    # My organisation: kept by its administrators (booking.memberships).
+    contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
+    invoice_address = models.TextField(_("invoice address"), max_length=500, blank=True,
+                                       validators=[MaxLengthValidator(500)])  # fmt: skip
+    invoice_reference = models.CharField(_("invoice reference"), max_length=100, blank=True)
+    in_directory = models.BooleanField(_("listed in the public directory"), default=False)
+    public_description = models.TextField(_("public description"), max_length=500, blank=True,
+                                          validators=[MaxLengthValidator(500)])  # fmt: skip
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
     )
@@ -113,3 +123,39 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation} ({self.role})"
+
+
+class Invitation(models.Model):
+    """A link sent to an email address that makes whoever opens it, signed in, a member.
+
+    Only the SHA-256 digest of the link's secret is kept; the link works once, until
+    ``expires_at``, and not after an administrator withdraws it.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email"))
+    role = models.CharField(
+        _("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"

@@ -14,6 +14,17 @@ from booking.views.officers import (
     support_report_download,
     support_report_page,
 )
+from booking.views.organisations import (
+    invitation_open,
+    invitation_withdraw,
+    membership_remove,
+    membership_role,
+    my_organisations,
+    organisation_details,
+    organisation_invite,
+    organisation_leave,
+    organisation_page,
+)
 from booking.views.people import people_page, people_role
 from booking.views.rooms import home, room_finder, room_week
 
@@ -33,8 +44,17 @@ __all__ = [
     "closure_new",
     "failed_messages",
     "home",
+    "invitation_open",
+    "invitation_withdraw",
+    "membership_remove",
+    "membership_role",
     "message_resend",
     "my_bookings",
+    "my_organisations",
+    "organisation_details",
+    "organisation_invite",
+    "organisation_leave",
+    "organisation_page",
     "organisation_verify",
     "people_page",
     "people_role",

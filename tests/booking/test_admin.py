@@ -120,6 +120,11 @@ def test_memberships_in_the_admin_go_through_the_services(people, client):
         if k.endswith("-user") and str(v) == str(people.bob.pk)
     )
     data[f"{bob_row}-DELETE"] = "on"
+    last_admin = client.post(url, data)
+    assert last_admin.status_code == 200 and "administrator" in last_admin.content.decode()
+    nina_row = next(k.removesuffix("-user") for k, v in data.items()
+                    if k.endswith("-user") and str(v) == str(nina.pk))  # fmt: skip
+    data[f"{nina_row}-role"] = "admin"
     assert client.post(url, data).status_code == 302
     assert list(people.org_b.memberships.values_list("user__username", flat=True)) == ["nina"]
 
