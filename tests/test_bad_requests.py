@@ -66,6 +66,20 @@ def test_a_membership_without_role_is_400_naming_it(people, client_for):
     assert not newcomer.memberships.exists()
 
 
+@pytest.mark.parametrize("pk", ["null,null", "abc", "99999999999999999999"])
+@pytest.mark.parametrize(
+    "method, path",
+    [("patch", "/api/v1/organisations/{pk}/"), ("patch", "/api/v1/organisations/{pk}/members/1/"),
+     ("post", "/api/v1/organisations/{pk}/leave/")],
+)  # fmt: skip
+def test_an_organisation_id_that_is_no_number_is_404(people, client_for, method, path, pk):
+    """Found by schemathesis: PATCH /organisations/null,null/ was a 500."""
+    response = getattr(client_for(people.alice), method)(
+        path.format(pk=pk), {"contact_person": "X"}, format="json"
+    )
+    assert response.status_code == 404
+
+
 LIST_ENDPOINTS = [
     "/api/v1/rooms/",
     "/api/v1/sites/",

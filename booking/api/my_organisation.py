@@ -4,10 +4,10 @@ Another organisation's id is a 404 (members and officers see an organisation); w
 its administrators may do is a 403 for its other members, decided by the services.
 """
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
