@@ -4,11 +4,13 @@ first login and found on the next by ``sub`` alone; state, nonce and PKCE are ch
 national identity number (``pid``) is in no table, no session and no log line."""
 
 import logging
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
+import jwt
 import pytest
 import requests
 from allauth.socialaccount.models import SocialAccount
@@ -24,6 +26,7 @@ from tests.oidc_provider.fixtures import CALLBACK, idporten, oidc_provider  # no
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+JWT = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*")
 LOGIN = f"/accounts/oidc/{oidc.PROVIDER_ID}/login/"
 
 
@@ -111,7 +114,8 @@ def with_state(url: str, state: str) -> str:
 
 
 def database_dump() -> str:
-    """Every row of every table of the test database as text, sessions decoded."""
+    """Every row of every table of the test database as text, with the sessions and any
+    JWT in it (ID-porten's tokens are JWTs that carry pid) decoded."""
     if connection.vendor == "postgresql":
         params = connection.get_connection_params()
         dump = subprocess.run(
@@ -122,9 +126,14 @@ def database_dump() -> str:
         ).stdout  # fmt: skip
     else:
         dump = "\n".join(connection.connection.iterdump())
-    sessions = "\n".join(str(s.get_decoded()) for s in Session.objects.all())
     assert "socialaccount_socialaccount" in dump
-    return dump + "\n" + sessions
+    return revealed(dump + "\n" + "\n".join(str(s.get_decoded()) for s in Session.objects.all()))
+
+
+def revealed(text: str) -> str:
+    """``text`` and, after it, the claims of every JWT in it."""
+    tokens = [jwt.decode(t, options={"verify_signature": False}) for t in JWT.findall(text)]
+    return text + "\n" + "\n".join(map(str, tokens))
 
 
 def test_first_login_makes_the_account_the_second_finds_it(idporten, live_server, caplog):
@@ -157,7 +166,7 @@ def test_first_login_makes_the_account_the_second_finds_it(idporten, live_server
     dump = database_dump()
     assert kari.sub in dump
     assert kari.pid not in dump
-    logged = caplog.text + "".join(str(r.args) for r in caplog.records)
+    logged = revealed(caplog.text + "".join(str(r.args) for r in caplog.records))
     assert "/token/" in logged  # the back channel was logged at DEBUG, and is searched
     assert kari.pid not in logged
 

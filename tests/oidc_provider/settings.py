@@ -55,4 +55,5 @@ OAUTH2_PROVIDER = {
     "SCOPES": {"openid": "Log in", "profile": "Your name"},
     "DEFAULT_SCOPES": ["openid"],
     "OAUTH2_VALIDATOR_CLASS": "tests.oidc_provider.validator.IDPortenValidator",
+    "ACCESS_TOKEN_GENERATOR": "tests.oidc_provider.validator.access_token",
 }

@@ -3,6 +3,9 @@ number in ``pid``, the level of assurance in ``acr``, the method in ``amr``."""
 
 import json
 import os
+import secrets
+
+import jwt
 
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
@@ -28,3 +31,10 @@ class IDPortenValidator(OAuth2Validator):
         if PEOPLE[request.user.username].get("forge_nonce"):
             id_token["nonce"] = "a-nonce-this-client-never-sent"
         return super().finalize_id_token(id_token, token, token_handler, request)
+
+
+def access_token(request) -> str:
+    """An access token like ID-porten's: a JWT about the person, ``pid`` included."""
+    person = PEOPLE[request.user.username]
+    claims = {"sub": person["sub"], "pid": person["pid"], "jti": secrets.token_urlsafe(16)}
+    return jwt.encode(claims, "test-provider-access-token-key", algorithm="HS256")
