@@ -11,6 +11,8 @@ from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from allauth.utils import get_request_param
 from django import forms
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -64,9 +66,19 @@ class IDPortenProvider(OpenIDConnectProvider):
         if auth_params is None:
             auth_params = self.get_auth_params()
         auth_params = {**auth_params, "nonce": nonce_for(state_id)}
-        return super().redirect(
+        response = super().redirect(
             request, process, next_url, data, auth_params=auth_params, state_id=state_id, **kwargs
         )
+        if response.status_code != 302:
+            return response
+        # A page that goes on to the provider, not a redirect: the login button is a form,
+        # and the Content-Security-Policy (form-action 'self') would stop a form's redirect
+        # to another site.
+        page = render(
+            request, "socialaccount/continue.html", {"provider": self, "url": response["Location"]}
+        )
+        add_never_cache_headers(page)
+        return page
 
     def sociallogin_from_response(self, request, response):
         id_token = response.get("id_token")

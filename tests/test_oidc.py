@@ -3,6 +3,7 @@
 first login and found on the next by ``sub`` alone; state, nonce and PKCE are checked; the
 national identity number (``pid``) is in no table, no session and no log line."""
 
+import html
 import logging
 import re
 import subprocess
@@ -10,23 +11,20 @@ import sys
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-import jwt
 import pytest
 import requests
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
 from django.test import Client
 
 from config import oidc
 from config.idporten import nonce_for
-from tests.oidc_provider.fixtures import CALLBACK, idporten, oidc_provider  # noqa: F401
+from tests.oidc_provider.fixtures import CALLBACK, database_dump, revealed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-JWT = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*")
 LOGIN = f"/accounts/oidc/{oidc.PROVIDER_ID}/login/"
 
 
@@ -58,13 +56,23 @@ class Browser:
         self.base = base
         self.http = requests.Session()
 
-    def start_login(self) -> requests.Response:
-        """Press "Log in with ID-porten" on Lokale's login page; lands at the provider."""
+    def press_the_button(self) -> str:
+        """Press "Log in with ID-porten" on Lokale's login page; returns where the page that
+        answers goes on to (the provider's authorization endpoint)."""
         page = self.http.get(self.base + "/accounts/login/", timeout=10)
         page.raise_for_status()
         action, fields = form(page)
         assert urlsplit(action).path == LOGIN
-        return self.http.post(action, data=fields, timeout=10)
+        onward = self.http.post(action, data=fields, timeout=10, allow_redirects=False)
+        assert onward.status_code == 200
+        refresh = re.search(r'http-equiv="refresh" content="0;url=([^"]+)"', onward.text)
+        link = re.search(r'id="continue-to-provider" href="([^"]+)"', onward.text)
+        assert refresh and link and refresh[1] == link[1]
+        return html.unescape(link[1])
+
+    def start_login(self) -> requests.Response:
+        """Press the button and follow on to the provider's login page."""
+        return self.http.get(self.press_the_button(), timeout=10)
 
     def authenticate(self, login_page: requests.Response, person) -> requests.Response:
         """Log in at the provider and consent; returns the provider's redirect to Lokale."""
@@ -111,29 +119,6 @@ def with_state(url: str, state: str) -> str:
     query = parse_qs(parts.query)
     query["state"] = [state]
     return urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
-
-
-def database_dump() -> str:
-    """Every row of every table of the test database as text, with the sessions and any
-    JWT in it (ID-porten's tokens are JWTs that carry pid) decoded."""
-    if connection.vendor == "postgresql":
-        params = connection.get_connection_params()
-        dump = subprocess.run(
-            ["pg_dump", "--data-only", "-h", params.get("host") or "127.0.0.1",  # noqa: S607
-             "-p", str(params.get("port") or 5432), "-U", params.get("user") or "postgres",
-             connection.settings_dict["NAME"]],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
-    else:
-        dump = "\n".join(connection.connection.iterdump())
-    assert "socialaccount_socialaccount" in dump
-    return revealed(dump + "\n" + "\n".join(str(s.get_decoded()) for s in Session.objects.all()))
-
-
-def revealed(text: str) -> str:
-    """``text`` and, after it, the claims of every JWT in it."""
-    tokens = [jwt.decode(t, options={"verify_signature": False}) for t in JWT.findall(text)]
-    return text + "\n" + "\n".join(map(str, tokens))
 
 
 def test_first_login_makes_the_account_the_second_finds_it(idporten, live_server, caplog):
@@ -183,11 +168,7 @@ def test_without_a_name_in_the_claims_the_name_is_asked_once(idporten, live_serv
 
 
 def test_the_login_sends_pkce_and_a_nonce_bound_to_the_state(idporten, live_server):
-    browser = Browser(live_server.url)
-    page = browser.http.get(live_server.url + "/accounts/login/", timeout=10)
-    action, fields = form(page)
-    start = browser.http.post(action, data=fields, timeout=10, allow_redirects=False)
-    authorize = urlsplit(start.headers["Location"])
+    authorize = urlsplit(Browser(live_server.url).press_the_button())
     query = {k: v[0] for k, v in parse_qs(authorize.query).items()}
     assert authorize.netloc == urlsplit(idporten.issuer).netloc
     assert query["code_challenge_method"] == "S256" and len(query["code_challenge"]) >= 43

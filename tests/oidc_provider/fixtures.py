@@ -3,6 +3,7 @@ switched on in Lokale's settings for one test."""
 
 import json
 import os
+import re
 import secrets
 import select
 import subprocess
@@ -11,19 +12,28 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jwt
 import pytest
 import requests
+from django.contrib.sessions.models import Session
+from django.db import connection
 
 from config.oidc import PROVIDER_ID, oidc_app, socialaccount_providers
 
 ROOT = Path(__file__).resolve().parents[2]
 CALLBACK = f"/accounts/oidc/{PROVIDER_ID}/login/callback/"
+JWT = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*")
 
 
 def synthetic_pid() -> str:
     """An 11-digit number shaped like a synthetic fødselsnummer (month + 80), random enough
     to be found only where it was put."""
-    return f"{secrets.randbelow(28) + 1:02d}{secrets.randbelow(12) + 81:02d}{secrets.randbelow(10**7):07d}"
+    day, month, rest = (
+        secrets.randbelow(28) + 1,
+        secrets.randbelow(12) + 81,
+        secrets.randbelow(10**7),
+    )
+    return f"{day:02d}{month:02d}{rest:07d}"
 
 
 @dataclass
@@ -81,13 +91,16 @@ def oidc_provider(live_server, tmp_path_factory):
         "OIDC_PROVIDER_DB": str(workdir / "provider.sqlite3"),
         "OIDC_PROVIDER_PEOPLE": json.dumps(claims),
         "OIDC_PROVIDER_CLIENT": json.dumps(
-            {"client_id": client_id, "client_secret": client_secret,
-             "redirect_uri": live_server.url + CALLBACK}
-        ),  # fmt: skip
+            {
+                "client_id": client_id,
+                "client_secret": client_secret,
+                "redirect_uri": live_server.url + CALLBACK,
+            }
+        ),
     }
     log = workdir / "provider.log"
     with log.open("w") as stderr:
-        process = subprocess.Popen(  # noqa: S603
+        process = subprocess.Popen(
             [sys.executable, "-m", "tests.oidc_provider"],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True,
         )  # fmt: skip
@@ -123,3 +136,26 @@ def idporten(oidc_provider, settings):
     """ID-porten switched on for this test, pointing at the test provider."""
     settings.SOCIALACCOUNT_PROVIDERS = socialaccount_providers(oidc_provider.app())
     return oidc_provider
+
+
+def database_dump() -> str:
+    """Every row of every table of the test database as text, with the sessions and any
+    JWT in it (ID-porten's tokens are JWTs that carry pid) decoded."""
+    if connection.vendor == "postgresql":
+        params = connection.get_connection_params()
+        dump = subprocess.run(  # noqa: S603
+            ["pg_dump", "--data-only", "-h", params.get("host") or "127.0.0.1",  # noqa: S607
+             "-p", str(params.get("port") or 5432), "-U", params.get("user") or "postgres",
+             connection.settings_dict["NAME"]],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    else:
+        dump = "\n".join(connection.connection.iterdump())
+    assert "socialaccount_socialaccount" in dump
+    return revealed(dump + "\n" + "\n".join(str(s.get_decoded()) for s in Session.objects.all()))
+
+
+def revealed(text: str) -> str:
+    """``text`` and, after it, the claims of every JWT in it."""
+    tokens = [jwt.decode(t, options={"verify_signature": False}) for t in JWT.findall(text)]
+    return text + "\n" + "\n".join(map(str, tokens))

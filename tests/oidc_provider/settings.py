@@ -6,7 +6,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 DEBUG = True
-SECRET_KEY = "test-oidc-provider-not-secret"  # noqa: S105
+SECRET_KEY = "test-oidc-provider-not-secret"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "tests.oidc_provider.urls"
 USE_TZ = True

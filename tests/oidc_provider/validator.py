@@ -6,7 +6,6 @@ import os
 import secrets
 
 import jwt
-
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
 # username -> claims, given by the test that starts the provider.
