@@ -118,6 +118,11 @@ def world(people):
         "organisation-detail": {"pk": pk["organisation"]},
         "organisation-members": {"pk": pk["organisation"]},
         "organisation-verify": {"pk": pk["organisation"]},
+        # allauth (accounts and ID-porten)
+        "account_confirm_email": {"key": "no-such-key"},
+        "account_reset_password_from_key": {"uidb36": "1", "key": "set-password"},
+        "openid_connect_login": {"provider_id": "idporten"},
+        "openid_connect_callback": {"provider_id": "idporten"},
     }
     return root, values, booking
 

@@ -22,6 +22,7 @@ from django.test import Client
 from config import oidc
 from config.idporten import nonce_for
 from tests.oidc_provider.fixtures import CALLBACK, database_dump, revealed
+from tests.test_headers import inline_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -65,6 +66,9 @@ class Browser:
         assert urlsplit(action).path == LOGIN
         onward = self.http.post(action, data=fields, timeout=10, allow_redirects=False)
         assert onward.status_code == 200
+        assert "form-action 'self'" in onward.headers["Content-Security-Policy"]
+        assert not inline_code(onward.text)
+        assert "no-store" in onward.headers["Cache-Control"]
         refresh = re.search(r'http-equiv="refresh" content="0;url=([^"]+)"', onward.text)
         link = re.search(r'id="continue-to-provider" href="([^"]+)"', onward.text)
         assert refresh and link and refresh[1] == link[1]
