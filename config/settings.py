@@ -104,6 +104,8 @@ SOCIALACCOUNT_PROVIDERS = socialaccount_providers(oidc_app_from_env())
 SOCIALACCOUNT_ADAPTER = "config.idporten.SocialAccountAdapter"
 SOCIALACCOUNT_FORMS = {"signup": "config.idporten.IDPortenSignupForm"}
 SOCIALACCOUNT_EMAIL_REQUIRED = True
+# An ID-porten login finds its account by sub alone, never by an email address.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 # Tokens are not kept: ID-porten's access token carries the national identity number.
 SOCIALACCOUNT_STORE_TOKENS = False
 # --- end of ID-porten ---

@@ -13,9 +13,11 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import pytest
 import requests
+from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
+from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
@@ -100,8 +102,7 @@ class Browser:
         return self.http.post(action, data=fields, timeout=20)
 
     def user(self) -> User | None:
-        key = self.http.cookies.get("sessionid", domain=urlsplit(self.base).hostname + ".local")
-        key = key or self.http.cookies.get("sessionid")
+        key = self.http.cookies.get("sessionid")
         session = Session.objects.filter(session_key=key).first()
         user_id = session and session.get_decoded().get("_auth_user_id")
         return User.objects.filter(pk=user_id).first() if user_id else None
@@ -146,6 +147,9 @@ def test_first_login_makes_the_account_the_second_finds_it(idporten, live_server
     assert (user.first_name, user.last_name, user.email) == ("Kari", "Nordmann", "kari@example.no")
     account = SocialAccount.objects.get(user=user)
     assert (account.provider, account.uid) == (oidc.PROVIDER_ID, kari.sub)
+    # The address is verified like any sign-up's: a link goes to it.
+    assert EmailAddress.objects.get(user=user).verified is False
+    assert [m.to for m in mail.outbox] == [["kari@example.no"]]
     assert account.extra_data["id_token"]["acr"] == "idporten-loa-substantial"
 
     again = log_in(live_server, kari)
@@ -227,6 +231,11 @@ def test_the_button_is_shown_when_configured(settings, client: Client):
     page = client.get("/accounts/login/").content.decode()
     assert 'id="idporten-login"' in page
     assert f'action="{LOGIN}?process=login"' in page
+    # Reached by a link rather than the button, the login asks before it leaves (a POST).
+    confirm = client.get(LOGIN)
+    assert confirm.status_code == 200
+    assert "Logg inn med ID-porten" in confirm.content.decode()
+    assert not inline_code(confirm.content.decode())
 
 
 @pytest.mark.parametrize(
