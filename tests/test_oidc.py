@@ -215,6 +215,14 @@ def test_an_id_token_with_another_nonce_is_refused(idporten, live_server):
     assert not User.objects.exists()
 
 
+def test_userinfo_about_someone_else_than_the_id_token_is_refused(idporten, live_server):
+    eve = idporten.people["eve"]
+    browser = Browser(live_server.url)
+    back = browser.authenticate(browser.start_login(), eve)
+    assert browser.finish(back.headers["Location"]).status_code == 401
+    assert not User.objects.exists() and not SocialAccount.objects.exists()
+
+
 def test_without_configuration_there_is_no_button_and_no_provider(client: Client):
     page = client.get("/accounts/login/")
     assert page.status_code == 200

@@ -71,6 +71,7 @@ def _people() -> dict[str, Person]:
         "kari": person("kari", name="Kari Nordmann", given_name="Kari", family_name="Nordmann"),
         "ola": person("ola"),
         "mallory": person("mallory", forge_nonce=True),
+        "eve": person("eve", userinfo_sub="somebody-else"),
     }
 
 

@@ -24,7 +24,13 @@ class IDPortenValidator(OAuth2Validator):
     def get_additional_claims(self, request):
         claims = dict(PEOPLE[request.user.username])
         claims.pop("forge_nonce", None)
+        claims.pop("userinfo_sub", None)
         return claims
+
+    def get_userinfo_claims(self, request):
+        claims = super().get_userinfo_claims(request)
+        other = PEOPLE[request.user.username].get("userinfo_sub")
+        return {**claims, "sub": other} if other else claims
 
     def finalize_id_token(self, id_token, token, token_handler, request):
         if PEOPLE[request.user.username].get("forge_nonce"):
