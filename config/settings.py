@@ -8,6 +8,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import check_known, env_bool, env_int, env_list, env_str, env_time
+from config.oidc import ENV_NAMES as OIDC_ENV_NAMES
+from config.oidc import oidc_app_from_env, socialaccount_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,6 +39,7 @@ check_known(
         "LOKALE_BOOKING_RETENTION_DAYS",
         "LOKALE_PRIVACY_CONTROLLER",
         "LOKALE_PRIVACY_CONTACT",
+        *OIDC_ENV_NAMES,
     },
 )
 
@@ -88,6 +91,27 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# --- allauth, the minimum that ID-porten needs (h6 owns the account set-up) ---
+INSTALLED_APPS += ["allauth", "allauth.account"]
+MIDDLEWARE += ["allauth.account.middleware.AccountMiddleware"]
+AUTHENTICATION_BACKENDS += ["allauth.account.auth_backends.AuthenticationBackend"]
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# --- end of allauth minimum ---
+
+# --- ID-porten (OpenID Connect), on when LOKALE_OIDC_ISSUER, _CLIENT_ID and _CLIENT_SECRET
+# are all set (config/oidc.py); the provider and adapter are in config/idporten.py ---
+INSTALLED_APPS += ["allauth.socialaccount", "allauth.socialaccount.providers.openid_connect"]
+SOCIALACCOUNT_PROVIDERS = socialaccount_providers(oidc_app_from_env())
+SOCIALACCOUNT_ADAPTER = "config.idporten.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "config.idporten.IDPortenSignupForm"}
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+# An ID-porten login finds its account by sub alone, never by an email address.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+# Tokens are not kept: ID-porten's access token carries the national identity number.
+SOCIALACCOUNT_STORE_TOKENS = False
+# --- end of ID-porten ---
 # Failed logins (web form and API token alike): locked for a while after a few tries.
 AXES_FAILURE_LIMIT = env_int("LOKALE_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOKALE_LOGIN_LOCKOUT_MINUTES", 15))

@@ -20,6 +20,7 @@ urlpatterns = [
     path("privacy/", privacy_views.privacy_page, name="privacy"),
     path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("allauth.urls")),
     path("api/v1/lending/", include("lending.api.urls")),
     path("api/v1/", include("booking.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -135,6 +135,11 @@ def world(people):
         "api-organisation-leave": {"pk": pk["organisation"]},
         "api-organisation-invitations": {"pk": pk["organisation"]},
         "api-organisation-invitation": {"pk": pk["organisation"], "invitation": invitation.pk},
+        # allauth (accounts and ID-porten)
+        "account_confirm_email": {"key": "no-such-key"},
+        "account_reset_password_from_key": {"uidb36": "1", "key": "set-password"},
+        "openid_connect_login": {"provider_id": "idporten"},
+        "openid_connect_callback": {"provider_id": "idporten"},
     }
     return root, values, booking
 
