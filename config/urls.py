@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("allauth.urls")),
     path("api/v1/lending/", include("lending.api.urls")),
     path("api/v1/", include("booking.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -24,6 +24,8 @@ urlpatterns = [
     path("lending/", include("lending.urls")),
     path("", include("booking.urls")),
 ]
+
+handler403 = "booking.accounts.permission_denied"
 
 if settings.DEBUG:  # uploaded photos; in production the reverse proxy serves /media/
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
