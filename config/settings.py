@@ -107,7 +107,8 @@ LOGOUT_REDIRECT_URL = "booking:room_finder"
 # client is refused before any password is checked, on every login path.
 INSTALLED_APPS += ["allauth", "allauth.account"]
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "allauth.account.middleware.AccountMiddleware"
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"),
+    "allauth.account.middleware.AccountMiddleware",
 )
 AUTHENTICATION_BACKENDS.append("allauth.account.auth_backends.AuthenticationBackend")
 ACCOUNT_ADAPTER = "booking.accounts.AccountAdapter"
