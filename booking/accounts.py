@@ -23,6 +23,7 @@ ACCOUNT_MAIL = "account_mail"
 # Usernames are at most 150 characters, addresses at most 254 (RFC 5321); the lockout's
 # record of an attempt holds 255.
 LOGIN_MAX_LENGTH = 254
+LOCKOUT_NAME_LENGTH = 255
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -69,6 +70,18 @@ class LoginForm(allauth_forms.LoginForm):
         self.fields["login"].widget.attrs.update(
             {"maxlength": LOGIN_MAX_LENGTH, "autocomplete": "username"}
         )
+
+
+def lockout_username(request, credentials=None) -> str | None:
+    """The name django-axes counts a failed login against: the name typed, in lower case,
+    as logins find their account regardless of case (ALICE, Alice and alice share one
+    count)."""
+    if credentials:
+        name = credentials.get("username") or credentials.get("email")
+    else:
+        data = getattr(request, "data", request.POST)
+        name = data.get("username") or data.get("login")
+    return name.strip().lower()[:LOCKOUT_NAME_LENGTH] if isinstance(name, str) else name
 
 
 def permission_denied(request, exception=None):

@@ -123,10 +123,10 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Lokale: "
-ACCOUNT_PRESERVE_USERNAME_CASING = False
 # Failed logins are counted by axes alone (LOKALE_LOGIN_FAILURE_LIMIT); allauth's other
 # limits (sign-ups, reset mails, resent confirmations per address) stay on.
 ACCOUNT_RATE_LIMITS = {"login_failed": False}
+AXES_USERNAME_CALLABLE = "booking.accounts.lockout_username"
 
 # Pages load scripts, styles, images and fonts from this service only, and nothing inline:
 # behaviour lives in static/js, looks in static/css (a test reads every page for it).

@@ -342,6 +342,16 @@ def test_the_login_form_locks_after_the_failure_limit(people, settings, login):
     assert AccessAttempt.objects.get().username == login
 
 
+def test_changing_the_case_of_the_name_does_not_reset_the_count(people, settings):
+    client = Client()
+    spellings = ["alice", "Alice", "ALICE", "aLiCe", "ALICe", "alicE"]
+    for login in spellings[: settings.AXES_FAILURE_LIMIT]:
+        client.post("/accounts/login/", {"login": login, "password": "feil"})
+    right = client.post("/accounts/login/", {"login": "alice", "password": "secret-pass-123"})
+    assert right.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
 @pytest.mark.parametrize(
     "login", ["a" * 256, "a" * 5000, "alice\x00", "x@" + "e" * 300 + ".no"], ids=str.__len__
 )
