@@ -7,6 +7,7 @@ import hashlib
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.account.views import EmailView
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.validators import MaxLengthValidator
@@ -70,6 +71,29 @@ class LoginForm(allauth_forms.LoginForm):
         self.fields["login"].widget.attrs.update(
             {"maxlength": LOGIN_MAX_LENGTH, "autocomplete": "username"}
         )
+
+
+def keep_vouched(user) -> None:
+    """An account made by staff (no address recorded: one that signs up always has one)
+    gets its email recorded as confirmed before allauth records it as unconfirmed, so that
+    opening the account page or asking for a new password does not hold back its bookings.
+    An address another account has already confirmed stays unconfirmed here."""
+    email = (user.email or "").strip().lower()
+    if not email or EmailAddress.objects.filter(user=user).exists():
+        return
+    taken = EmailAddress.objects.filter(email__iexact=email, verified=True).exists()
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": not taken, "primary": True}
+    )
+
+
+class AccountEmailView(EmailView):
+    """allauth's change-of-email page, which first keeps a staff-made account vouched for."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            keep_vouched(request.user)
+        return super().dispatch(request, *args, **kwargs)
 
 
 def lockout_username(request, credentials=None) -> str | None:

@@ -113,6 +113,7 @@ MIDDLEWARE.insert(
 AUTHENTICATION_BACKENDS.append("allauth.account.auth_backends.AuthenticationBackend")
 ACCOUNT_ADAPTER = "booking.accounts.AccountAdapter"
 ACCOUNT_FORMS = {"login": "booking.accounts.LoginForm"}
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "booking.account_tokens.PasswordResetTokenGenerator"  # noqa: S105
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True

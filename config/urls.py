@@ -5,8 +5,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from booking.accounts import AccountEmailView
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/email/", AccountEmailView.as_view(), name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/lending/", include("lending.api.urls")),
     path("api/v1/", include("booking.api.urls")),

@@ -220,6 +220,22 @@ def test_who_counts_as_verified(people):
     assert not roles.email_verified(None)
 
 
+@pytest.mark.parametrize("visit", ["account page", "password reset"])
+def test_a_staff_made_account_stays_vouched_for_when_allauth_records_its_address(
+    people, sent, visit
+):
+    client = Client()
+    client.force_login(people.alice)
+    if visit == "account page":
+        assert client.get("/accounts/email/").status_code == 200
+    else:
+        sent(lambda: client.post("/accounts/password/reset/", {"email": "alice@example.org"}))
+        assert len(mail.outbox) == 1
+    address = EmailAddress.objects.get(user=people.alice)
+    assert (address.email, address.verified) == ("alice@example.org", True)
+    assert roles.email_verified(User.objects.get(pk=people.alice.pk))
+
+
 def booking_body(organisation):
     start = next_weekday_at(1, 18)
     return {"room": RoomFactory().pk, "organisation": organisation.pk, "start": start.isoformat(),
