@@ -1,8 +1,9 @@
 """How django-allauth fits Lokale: its mails go through our outbox, its login form refuses
-what no account can be called, its rate limits find the client as the lockout does, and a
-booking refused for an unconfirmed address says how to confirm it."""
+what no account can be called, its rate limits and the lockout find the client and the name
+alike, staff-made accounts stay vouched for, and a booking refused for an unconfirmed
+address says how to confirm it."""
 
-import hashlib
+import uuid
 
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import DefaultAccountAdapter
@@ -30,19 +31,19 @@ LOCKOUT_NAME_LENGTH = 255
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render allauth's mail in the reader's language now and record it in the outbox,
-        which sends it after commit and retries it like every other message."""
+        which sends it after commit and retries it like every other message. Each call is
+        one message (allauth asks once per event)."""
         request = allauth_context.request
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
         message = self.render_mail(template_prefix, email, ctx)
-        digest = hashlib.sha256(f"{email}\n{message.subject}\n{message.body}".encode()).hexdigest()
         language = "en" if (translation.get_language() or "nb").startswith("en") else "nb"
         notifications.enqueue(
             channel="email",
             recipient=email,
             template=ACCOUNT_MAIL,
             context={"subject": message.subject, "body": message.body},
-            key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{digest}",
+            key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4().hex}",
             language=language,
         )
 

@@ -21,6 +21,7 @@ from booking.series import series_create
 from config.errors import EmailUnverified
 from lending import services as lending_services
 from lending.models import Reservation
+from notifications import services as notification_services
 from notifications.models import Message
 from tests.conftest import next_weekday_at
 from tests.factories import (
@@ -105,6 +106,19 @@ def test_signing_up_records_an_unconfirmed_address_and_mails_the_link_through_th
     assert client.post(confirm).status_code == 302
     assert EmailAddress.objects.get(user=user).verified
     assert roles.email_verified(User.objects.get(pk=user.pk))
+
+
+def test_the_confirmation_is_recorded_before_it_is_sent_and_sent_by_the_outbox(db):
+    Client().post(
+        "/accounts/signup/",
+        {"email": "ny@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )  # the test's transaction never commits: nothing is sent
+    row = Message.objects.get(recipient="ny@example.org")
+    assert row.status == "queued" and not mail.outbox
+    assert notification_services.send_message(row.pk).status == "sent"
+    assert "/accounts/confirm-email/" in mail.outbox[0].body
+    assert notification_services.send_message(row.pk).status == "skipped"
+    assert len(mail.outbox) == 1
 
 
 def test_an_email_already_in_use_makes_no_second_account(people, sent):
