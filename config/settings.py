@@ -92,13 +92,49 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# --- allauth, the minimum that ID-porten needs (h6 owns the account set-up) ---
+# Failed logins (web form and API token alike): locked for a while after a few tries.
+AXES_FAILURE_LIMIT = env_int("LOKALE_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOKALE_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
+AXES_VERBOSE = False
+# How many reverse proxies of ours stand in front of the service. Each appends the address
+# it was called from to X-Forwarded-For, so the client is that many entries from the right;
+# entries further left are whatever the client wrote. With 0 the header is ignored.
+# Throttling (NUM_PROXIES below) and the login lockout find the client the same way.
+TRUSTED_PROXIES = env_int("LOKALE_TRUSTED_PROXIES", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "config.clientip.client_ip"
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "booking:room_finder"
+LOGOUT_REDIRECT_URL = "booking:room_finder"
+
+# Accounts: django-allauth's pages at /accounts/ (sign-up, login by username or email,
+# logout, password reset, change of email). Its backend comes after axes', so a locked
+# client is refused before any password is checked, on every login path.
 INSTALLED_APPS += ["allauth", "allauth.account"]
-MIDDLEWARE += ["allauth.account.middleware.AccountMiddleware"]
-AUTHENTICATION_BACKENDS += ["allauth.account.auth_backends.AuthenticationBackend"]
-ACCOUNT_LOGIN_METHODS = {"email"}
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"),
+    "allauth.account.middleware.AccountMiddleware",
+)
+AUTHENTICATION_BACKENDS.append("allauth.account.auth_backends.AuthenticationBackend")
+ACCOUNT_ADAPTER = "booking.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"login": "booking.accounts.LoginForm"}
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "booking.account_tokens.PasswordResetTokenGenerator"  # noqa: S105
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-# --- end of allauth minimum ---
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+# Anyone may sign in unverified; booking and reserving wait for a confirmed address
+# (booking.roles.email_verified).
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Lokale: "
+# Failed logins are counted by axes alone (LOKALE_LOGIN_FAILURE_LIMIT); allauth's other
+# limits (sign-ups, reset mails, resent confirmations per address) stay on.
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
+AXES_USERNAME_CALLABLE = "booking.accounts.lockout_username"
 
 # --- ID-porten (OpenID Connect), on when LOKALE_OIDC_ISSUER, _CLIENT_ID and _CLIENT_SECRET
 # are all set (config/oidc.py); the provider and adapter are in config/idporten.py ---
@@ -112,22 +148,6 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 # Tokens are not kept: ID-porten's access token carries the national identity number.
 SOCIALACCOUNT_STORE_TOKENS = False
 # --- end of ID-porten ---
-# Failed logins (web form and API token alike): locked for a while after a few tries.
-AXES_FAILURE_LIMIT = env_int("LOKALE_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOKALE_LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_VERBOSE = False
-# How many reverse proxies of ours stand in front of the service. Each appends the address
-# it was called from to X-Forwarded-For, so the client is that many entries from the right;
-# entries further left are whatever the client wrote. With 0 the header is ignored.
-# Throttling (NUM_PROXIES below) and the login lockout find the client the same way.
-TRUSTED_PROXIES = env_int("LOKALE_TRUSTED_PROXIES", 0, minimum=0)
-AXES_CLIENT_IP_CALLABLE = "config.clientip.client_ip"
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "booking:room_finder"
-LOGOUT_REDIRECT_URL = "booking:room_finder"
 
 # Pages load scripts, styles, images and fonts from this service only, and nothing inline:
 # behaviour lives in static/js, looks in static/css (a test reads every page for it).
