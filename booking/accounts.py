@@ -20,6 +20,7 @@ from django.views import defaults
 from config.clientip import client_ip
 from config.errors import EmailUnverified
 from notifications import services as notifications
+from notifications.sealing import seal
 
 ACCOUNT_MAIL = "account_mail"
 # Usernames are at most 150 characters, addresses at most 254 (RFC 5321); the lockout's
@@ -32,7 +33,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render allauth's mail in the reader's language now and record it in the outbox,
         which sends it after commit and retries it like every other message. Each call is
-        one message (allauth asks once per event)."""
+        one message (allauth asks once per event). The body carries a confirmation or
+        reset link, so it is sealed (notifications.sealing): whoever reads the outbox in
+        the admin or a database copy gets no working link."""
         request = allauth_context.request
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
@@ -42,7 +45,7 @@ class AccountAdapter(DefaultAccountAdapter):
             channel="email",
             recipient=email,
             template=ACCOUNT_MAIL,
-            context={"subject": message.subject, "body": message.body},
+            context={"subject": message.subject, "sealed": {"body": seal(message.body)}},
             key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4().hex}",
             language=language,
         )
