@@ -7,7 +7,16 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import check_known, env_bool, env_int, env_list, env_str, env_time
+from config.env import (
+    check_known,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    env_time,
+    env_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,6 +43,8 @@ check_known(
         "LOKALE_NOTIFY_MAX_ATTEMPTS",
         "LOKALE_NOTIFY_RETRY_SECONDS",
         "LOKALE_NOTIFY_KEEP_DAYS",
+        "LOKALE_BRREG_URL",
+        "LOKALE_BRREG_TIMEOUT",
     },
 )
 
@@ -61,6 +72,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "registry",
     "booking",
     "lending",
     "notifications",
@@ -274,6 +286,12 @@ REMINDER_TIME = env_time("LOKALE_REMINDER_TIME", "18:00")
 LENDING_RETENTION_DAYS = env_int("LOKALE_LENDING_RETENTION_DAYS", 365)
 # Caretakers get the day's schedule at this local time.
 DIGEST_TIME = env_time("LOKALE_DIGEST_TIME", "06:00")
+
+# Enhetsregisteret: organisations registering by number are looked up in the local copy
+# (manage.py import_enhetsregisteret), then, when this is set, in the register's open API,
+# e.g. https://data.brreg.no/enhetsregisteret/api (seconds to wait for it: the timeout).
+BRREG_URL = env_url("LOKALE_BRREG_URL")
+BRREG_TIMEOUT = env_float("LOKALE_BRREG_TIMEOUT", 5.0, minimum=0.1)
 
 # Cache: rendered calendar feeds. In-process by default; with LOKALE_CACHE_URL (Redis) it
 # is shared by every web worker, so a feed version is rendered once.

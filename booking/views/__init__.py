@@ -14,6 +14,7 @@ from booking.views.officers import (
     support_report_download,
     support_report_page,
 )
+from booking.views.registration import organisation_new
 from booking.views.rooms import home, room_finder, room_week
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "home",
     "message_resend",
     "my_bookings",
+    "organisation_new",
     "organisation_verify",
     "room_finder",
     "room_week",
