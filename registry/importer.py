@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import ijson
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.utils import timezone
 
 from registry.models import Unit
@@ -228,6 +228,8 @@ def _store(batch: dict[str, dict], report: ImportReport, now) -> None:
         else:
             report.updated += 1
         changed.append(Unit(**unit, imported_at=now))
+    # With DEBUG on, Django keeps every statement's text: a full file's would fill memory.
+    reset_queries()
     if changed:
         with transaction.atomic():
             Unit.objects.bulk_create(
