@@ -30,6 +30,18 @@ def register(settings):
 
 
 @pytest.fixture
+def client_for(client_for):
+    """API clients that ask for English."""
+
+    def make(user):
+        api = client_for(user)
+        api.credentials(HTTP_ACCEPT_LANGUAGE="en")
+        return api
+
+    return make
+
+
+@pytest.fixture
 def client(client, settings):
     """Pages in English (they are in bokmål unless one chooses)."""
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
