@@ -228,6 +228,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Organisations' categories appear in more than one component (reading, registering).
+    "ENUM_NAME_OVERRIDES": {"OrganisationCategoryEnum": "booking.models.Organisation.Category"},
 }
 
 # Celery: without a broker, messages are delivered in-process after commit.

@@ -86,7 +86,7 @@ class RegistrationSerializer(serializers.Serializer):
         help_text="Needed without a number; with one, the register's name is used.",
     )  # fmt: skip
     category = serializers.ChoiceField(
-        choices=Organisation.Category.choices, required=False, allow_blank=True,
+        choices=Organisation.Category.choices, required=False,
         help_text="The category claimed; one that a price rule favours waits for an officer.",
     )  # fmt: skip
     contact_email = serializers.EmailField(required=False, allow_blank=True)
