@@ -6,7 +6,7 @@ r"""import_enhetsregisteret on a generated 200,000-unit download: peak memory an
 Works on its own database, `lokale_bench_brreg` on the server DATABASE_URL names (dropped
 and made again). Writes a gzipped JSON array of units in Brønnøysund's shape (the bulk
 download's, ~1.5 kB of JSON each, with addresses, codes and links) to a temporary
-directory, then runs `manage.py import_enhetsregisteret FILE` twice, each in a child
+directory, then runs `manage.py import_enhetsregisteret --full FILE` twice, each in a child
 process with production settings (DEBUG off). The child's peak resident memory
 (ru_maxrss) and CPU time come from the kernel's rusage of that child (os.wait4, the
 per-child form of getrusage(RUSAGE_CHILDREN)); the wall time is the parent's clock. The
@@ -173,7 +173,9 @@ def main() -> int:
               f"in {time.monotonic() - started:.1f} s")  # fmt: skip
         runs = []
         for run in (1, 2):
-            output, wall, peak, cpu = manage(bench_url, "import_enhetsregisteret", str(path))
+            output, wall, peak, cpu = manage(
+                bench_url, "import_enhetsregisteret", "--full", str(path)
+            )
             rows, latest = count_rows(bench_url)
             runs.append((output, rows, latest))
             print(f"run {run}: {wall:.1f} s wall, {cpu:.1f} s CPU, peak RSS {peak:.0f} MB; "

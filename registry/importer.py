@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import ijson
-from django.db import reset_queries, transaction
+from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 
 from registry.models import Unit
@@ -63,12 +63,16 @@ class ImportReport:
     unchanged: int = 0
     bad: int = 0
     bad_examples: list[str] = field(default_factory=list)
+    deleted: int | None = None  # with full=True: units no longer in the register
 
     def summary(self) -> str:
-        return (
+        text = (
             f"{self.read} units read: {self.created} new, {self.updated} changed, "
             f"{self.unchanged} unchanged, {self.bad} bad."
         )
+        if self.deleted is not None:
+            text += f" {self.deleted} no longer in the register, marked deleted."
+        return text
 
 
 def _text(value) -> str:
@@ -240,12 +244,58 @@ def _store(batch: dict[str, dict], report: ImportReport, now) -> None:
             )
 
 
-def import_units(path: Path | str, *, batch_size: int = BATCH_SIZE) -> ImportReport:
+_SEEN = "registry_import_seen"
+
+
+def _remember(numbers) -> None:
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {_SEEN} (org_number) VALUES (%s) ON CONFLICT DO NOTHING",  # noqa: S608
+            [(number,) for number in numbers],
+        )
+
+
+def _mark_absent_deleted(now) -> int:
+    """Units the full download no longer has were deleted from the register."""
+    table = Unit._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET deleted_on = %s, imported_at = %s WHERE deleted_on IS NULL "  # noqa: S608
+            f"AND NOT EXISTS (SELECT 1 FROM {_SEEN} s WHERE s.org_number = {table}.org_number)",
+            [timezone.localdate(now), now],
+        )
+        return cursor.rowcount
+
+
+def import_units(
+    path: Path | str, *, batch_size: int = BATCH_SIZE, full: bool = False
+) -> ImportReport:
     """Bring the local copy up to date with a bulk download: new units are added, changed
     ones updated, the same file a second time changes nothing. Units that cannot be read
-    are counted (and a few shown), not fatal."""
+    are counted (and a few shown), not fatal.
+
+    ``full``: the file is the whole register (the bulk download is): units in the copy
+    that it no longer has are marked deleted, today. The numbers seen are kept in a
+    temporary table, not in memory.
+    """
     report = ImportReport()
     now = timezone.now()
+    if full:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {_SEEN}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {_SEEN} (org_number varchar(9) PRIMARY KEY)")
+    try:
+        _import(path, batch_size, report, now, full)
+        if full:
+            report.deleted = _mark_absent_deleted(now)
+    finally:
+        if full:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {_SEEN}")
+    return report
+
+
+def _import(path, batch_size: int, report: ImportReport, now, full: bool) -> None:
     batch: dict[str, dict] = {}
     for unit in read_units(path):
         report.read += 1
@@ -257,7 +307,10 @@ def import_units(path: Path | str, *, batch_size: int = BATCH_SIZE) -> ImportRep
         batch[unit["org_number"]] = unit
         if len(batch) >= batch_size:
             _store(batch, report, now)
+            if full:
+                _remember(batch)
             batch = {}
     if batch:
         _store(batch, report, now)
-    return report
+        if full:
+            _remember(batch)

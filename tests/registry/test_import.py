@@ -9,6 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from registry.importer import SAMPLE, import_units
 from registry.models import Unit
@@ -91,6 +92,25 @@ def test_a_newer_file_refreshes_what_changed_only(tmp_path):
     assert (changed.name, changed.voluntary) == ("ÅS TURLAG OG LØYPELAG", False)
     assert changed.imported_at > untouched
     assert Unit.objects.get(pk=units[1]["organisasjonsnummer"]).imported_at == untouched
+
+
+def test_a_full_download_marks_the_units_it_no_longer_has_deleted(tmp_path):
+    units = _units()
+    _import(write_units(tmp_path / "yesterday.json", units))
+    gone = units.pop(2)["organisasjonsnummer"]
+    today = write_units(tmp_path / "today.json.gz", units, gzipped=True)
+    assert "1 no longer" not in _import(today)  # without --full nothing is deleted
+    assert Unit.objects.get(pk=gone).deleted_on is None
+    out = StringIO()
+    call_command("import_enhetsregisteret", str(today), "--full", stdout=out)
+    assert "0 new, 0 changed, 3 unchanged, 0 bad. 1 no longer in the register" in out.getvalue()
+    assert Unit.objects.get(pk=gone).deleted_on == timezone.localdate()
+    assert Unit.objects.filter(deleted_on=None).count() == 3
+    before = list(Unit.objects.order_by("pk").values())
+    out = StringIO()
+    call_command("import_enhetsregisteret", str(today), "--full", stdout=out)
+    assert "3 unchanged, 0 bad. 0 no longer in the register" in out.getvalue()
+    assert list(Unit.objects.order_by("pk").values()) == before
 
 
 def test_bad_units_are_counted_and_shown_and_the_rest_load(tmp_path):

@@ -25,13 +25,20 @@ class Command(BaseCommand):
             help=f"Units written per statement (default {BATCH_SIZE}).",
         )
 
-    def handle(self, *args, file: Path, batch_size: int, **options):
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="The file is the whole register (Brønnøysund's bulk download is): units in "
+            "the local copy that it no longer has are marked deleted. Use a fresh download.",
+        )
+
+    def handle(self, *args, file: Path, batch_size: int, full: bool, **options):
         if not file.is_file():
             raise CommandError(f"{file}: no such file.")
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         try:
-            report = import_units(file, batch_size=batch_size)
+            report = import_units(file, batch_size=batch_size, full=full)
         except (BadUnit, ijson.JSONError, UnicodeDecodeError, OSError, EOFError) as error:
             raise CommandError(f"{file}: cannot be read: {error}") from error
         for example in report.bad_examples:
