@@ -16,6 +16,6 @@ class ConflictError(Exception):
 class EmailUnverified(PermissionDenied):
     """The person has not yet confirmed their email address (HTTP 403 with this message)."""
 
-    def __init__(self):
-        self.message = _("Confirm your email address before you book.")
+    def __init__(self, message=None):
+        self.message = message or _("Confirm your email address before you book.")
         super().__init__(str(self.message))

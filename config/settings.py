@@ -7,7 +7,16 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import check_known, env_bool, env_int, env_list, env_str, env_time
+from config.env import (
+    check_known,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    env_time,
+    env_url,
+)
 from config.oidc import ENV_NAMES as OIDC_ENV_NAMES
 from config.oidc import oidc_app_from_env, socialaccount_providers
 
@@ -40,6 +49,8 @@ check_known(
         "LOKALE_PRIVACY_CONTROLLER",
         "LOKALE_PRIVACY_CONTACT",
         *OIDC_ENV_NAMES,
+        "LOKALE_BRREG_URL",
+        "LOKALE_BRREG_TIMEOUT",
     },
 )
 
@@ -67,6 +78,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "registry",
     "booking",
     "lending",
     "notifications",
@@ -263,6 +275,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Organisations' categories appear in more than one component (reading, registering).
+    "ENUM_NAME_OVERRIDES": {"OrganisationCategoryEnum": "booking.models.Organisation.Category"},
 }
 
 # Celery: without a broker, messages are delivered in-process after commit.
@@ -341,6 +355,12 @@ PRIVACY_CONTROLLER = env_str("LOKALE_PRIVACY_CONTROLLER")
 PRIVACY_CONTACT = env_str("LOKALE_PRIVACY_CONTACT")
 # Caretakers get the day's schedule at this local time.
 DIGEST_TIME = env_time("LOKALE_DIGEST_TIME", "06:00")
+
+# Enhetsregisteret: organisations registering by number are looked up in the local copy
+# (manage.py import_enhetsregisteret), then, when this is set, in the register's open API,
+# e.g. https://data.brreg.no/enhetsregisteret/api (seconds to wait for it: the timeout).
+BRREG_URL = env_url("LOKALE_BRREG_URL")
+BRREG_TIMEOUT = env_float("LOKALE_BRREG_TIMEOUT", 5.0, minimum=0.1)
 
 # Cache: rendered calendar feeds. In-process by default; with LOKALE_CACHE_URL (Redis) it
 # is shared by every web worker, so a feed version is rendered once.
