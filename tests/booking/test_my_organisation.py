@@ -428,7 +428,9 @@ def test_an_invitation_waits_until_the_invitee_has_confirmed_their_email(
     newcomer = UserFactory(username="newcomer", email="new@example.org")
     address = EmailAddress.objects.create(user=newcomer, email="new@example.org", verified=False)
     accept = "/api/v1/organisations/invitations/accept/"
-    refused = client_for(newcomer).post(accept, {"token": token}, format="json")
+    refused = client_for(newcomer).post(
+        accept, {"token": token}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert refused.status_code == 403
     assert "Confirm your email address" in refused.json()["detail"]
     assert not people.org_a.memberships.filter(user=newcomer).exists()

@@ -387,7 +387,10 @@ def test_a_person_who_has_not_confirmed_their_email_registers_nothing(
     EmailAddress.objects.create(user=people.bob, email="bob@example.org", verified=False)
     before = _counts()
     response = client_for(people.bob).post(
-        URL, {"organisation_number": HUSFLID, "category": "voluntary"}, format="json"
+        URL,
+        {"organisation_number": HUSFLID, "category": "voluntary"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 403
     assert "Confirm your email address" in response.json()["detail"]
