@@ -30,13 +30,12 @@ INVITATION_LINK = re.compile(r"https?://[^/\s]+(/organisations/invitations/[\w-]
 
 def link_in_mail(to: str, pattern: re.Pattern) -> str:
     """The path of the link in the newest mail to ``to`` (sent before the page answered)."""
-    (letter,) = [m for m in mail.outbox if m.to == [to] and pattern.search(m.body)][-1:]
+    letter = [m for m in mail.outbox if m.to == [to] and pattern.search(m.body)][-1]
     return pattern.search(letter.body).group(1)
 
 
-def sign_up_and_confirm(page, email: str, name: str) -> object:
-    """Sign up with email and password, then confirm the address from the mail."""
-    page.goto("/accounts/signup/")
+def sign_up(page, email: str, name: str):
+    """Fill in the sign-up page (already open) with email and password; not yet verified."""
     visit(page, f"journey-{name}-signup")
     page.fill("#id_email", email)
     page.fill("#id_password1", PASSWORDS[email])
@@ -45,13 +44,16 @@ def sign_up_and_confirm(page, email: str, name: str) -> object:
     page.wait_for_url(lambda url: "/accounts/signup/" not in url)
     user = get_user_model().objects.get(email=email)
     assert not roles.email_verified(user)
+    return user
 
-    page.goto(link_in_mail(email, CONFIRM_LINK))
+
+def confirm(page, user, name: str) -> None:
+    """Open the link in the confirmation mail and confirm the address."""
+    page.goto(link_in_mail(user.email, CONFIRM_LINK))
     visit(page, f"journey-{name}-confirm")
     page.locator("main button[type=submit]").click()
     page.wait_for_url(lambda url: "/confirm-email/" not in url)
     assert roles.email_verified(get_user_model().objects.get(pk=user.pk))
-    return user
 
 
 def book(page, room, organisation, start: dt.datetime, title: str) -> Booking:
@@ -84,7 +86,9 @@ def test_newcomers_sign_up_register_an_organisation_invite_and_book_for_free(new
     mail.outbox.clear()
 
     founder = new_page()
-    turid = sign_up_and_confirm(founder, FOUNDER, "founder")
+    founder.goto("/accounts/signup/")
+    turid = sign_up(founder, FOUNDER, "founder")
+    confirm(founder, turid, "founder")
 
     founder.goto("/organisations/new/")
     visit(founder, "journey-organisation-new")
@@ -114,12 +118,25 @@ def test_newcomers_sign_up_register_an_organisation_invite_and_book_for_free(new
     invitation_path = link_in_mail(JOINER, INVITATION_LINK)
 
     joiner = new_page()
-    petter = sign_up_and_confirm(joiner, JOINER, "joiner")
+    joiner.goto(invitation_path)  # not signed in: to the login page, which offers sign-up
+    joiner.wait_for_url(lambda url: "/accounts/login/?next=" in url)
+    visit(joiner, "journey-joiner-login")
+    joiner.get_by_role("link", name="registrere deg").click()
+    joiner.wait_for_url(lambda url: "/accounts/signup/?next=" in url)
+    petter = sign_up(joiner, JOINER, "joiner")
+    joiner.wait_for_url(f"**{invitation_path}")
+    joiner.locator("main form button[type=submit]").click()
+    joiner.get_by_role("heading", name="Bekreft e-postadressen din").wait_for()
+    visit(joiner, "journey-joiner-unverified")
+    assert not Membership.objects.filter(user=petter).exists()
+
+    confirm(joiner, petter, "joiner")
     joiner.goto(invitation_path)
     joiner.get_by_role("heading", name=f"Bli med i {ORG_NAME}").wait_for()
     visit(joiner, "journey-invitation")
     joiner.locator("main form button[type=submit]").click()
     joiner.wait_for_url(f"**/organisations/{organisation.pk}/")
+    visit(joiner, "journey-organisation-member")
     assert "(deg)" in joiner.locator("main").inner_text()
     membership = Membership.objects.get(organisation=organisation, user=petter)
     assert membership.role == Membership.Role.MEMBER
