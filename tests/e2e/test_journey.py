@@ -101,6 +101,7 @@ def test_newcomers_sign_up_register_an_organisation_invite_and_book_for_free(new
     assert founder.locator("h1").inner_text() == ORG_NAME
     facts = founder.locator("dl.facts").inner_text()
     assert "Frivillig organisasjon" in facts and "ikke verifisert" not in facts
+    assert "bekreftet som frivillig organisasjon" in founder.locator("body").inner_text()
     assert organisation.voluntary_verified
     assert Membership.objects.get(organisation=organisation).user == turid
 
