@@ -79,7 +79,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "org_number", "category", "category_verified"]
     list_filter = ["category", CategoryVerifiedFilter]
     search_fields = ["name", "org_number"]
-    readonly_fields = ["verified_category", "verified_at", "verified_by"]
+    readonly_fields = ["verified_category", "verified_at", "verified_by", "verified_by_register"]
     inlines = [MembershipInline]
     actions = ["verify"]
 

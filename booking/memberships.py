@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from booking import notify
+from booking import notify, roles
 from booking.models import Invitation, Membership, Organisation
 from booking.organisations import _fail, _may_administer, organisation_update
+from config.errors import EmailUnverified
 
 INVITATION_LIFETIME = dt.timedelta(days=14)
 PROFILE_FIELDS = (
@@ -180,6 +181,8 @@ def invitation_accept(*, token: str, by) -> Membership:
     """
     if not by.is_authenticated:
         raise PermissionDenied("sign in to accept an invitation")
+    if not roles.email_verified(by):
+        raise EmailUnverified(_("Confirm your email address before you join an organisation."))
     now = timezone.now()
     with transaction.atomic():
         invitation = invitation_by_token(token)

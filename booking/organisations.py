@@ -1,5 +1,7 @@
 """Writes to organisations and their members (every path: API, web, admin, seed)."""
 
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -7,9 +9,18 @@ from django.utils.translation import gettext as _
 
 from booking import roles
 from booking.models import Membership, Organisation
+from config.errors import EmailUnverified
+from registry.lookup import unit_lookup
+from registry.orgnr import org_number_is_valid
 
 # Only organisation_verify sets these.
-UNVERIFIED_FIELDS = ("voluntary_verified", "verified_category", "verified_at", "verified_by")
+UNVERIFIED_FIELDS = (
+    "voluntary_verified",
+    "verified_category",
+    "verified_at",
+    "verified_by",
+    "verified_by_register",
+)
 
 
 def _fail(field: str, message: str) -> ValidationError:
@@ -56,7 +67,8 @@ def organisation_update(*, organisation: Organisation, by, **fields) -> Organisa
             setattr(current, name, fields[name])
         if "category" in changed:
             current.verified_category, current.verified_at, current.verified_by = "", None, None
-            changed += ["verified_category", "verified_at", "verified_by"]
+            current.verified_by_register = False
+            changed += ["verified_category", "verified_at", "verified_by", "verified_by_register"]
         current.full_clean()
         if changed:
             current.save(update_fields=changed)
@@ -85,9 +97,120 @@ def organisation_verify(
             )
         if not current.category_verified:
             Organisation.objects.filter(pk=current.pk).update(
-                verified_category=current.category, verified_at=timezone.now(), verified_by=by
-            )
+                verified_category=current.category, verified_at=timezone.now(), verified_by=by,
+                verified_by_register=False,
+            )  # fmt: skip
     organisation.refresh_from_db()
+    return organisation
+
+
+# Registration by the organisations themselves, looked up in Enhetsregisteret.
+
+NUMBER_FIELD = "organisation_number"
+
+
+def _already_registered(number: str) -> ValidationError | None:
+    organisation = Organisation.objects.filter(org_number=number).first()
+    if organisation is None:
+        return None
+    admins = [
+        m.user.get_full_name() or m.user.get_username()
+        for m in organisation.memberships.filter(role=Membership.Role.ADMIN)
+        .select_related("user")
+        .order_by("pk")
+    ]
+    if admins:
+        message = _(
+            "%(name)s is already registered in Lokale. Ask its administrator (%(admins)s) "
+            "to add you as a member."
+        ) % {"name": organisation.name, "admins": ", ".join(admins)}
+    else:
+        message = _(
+            "%(name)s is already registered in Lokale. Ask a booking officer to add you "
+            "as a member."
+        ) % {"name": organisation.name}
+    return _fail(NUMBER_FIELD, message)
+
+
+def organisation_register(
+    *,
+    by,
+    organisation_number: str = "",
+    name: str = "",
+    category: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+) -> Organisation:
+    """A signed-in person registers an organisation and becomes its administrator.
+
+    With an organisation number, the name, organisational form and address are the
+    register's (what the person typed as name is ignored): the number must pass the
+    modulus-11 check and be in Enhetsregisteret (the local copy, then the register's API
+    when configured), not bankrupt, not deleted, and not registered here already. An
+    organisation in Frivillighetsregisteret is verified voluntary at once, by the
+    register; any other category is a claim that waits for an officer where a price rule
+    favours it. Without a number, the name and the claimed category are as given.
+
+    Raises ValidationError naming the field, or RegisterUnavailable when the register's
+    API does not answer; either way nothing is saved.
+    """
+    if not by.is_authenticated:
+        raise PermissionDenied("sign in to register an organisation")
+    if not roles.email_verified(by):
+        raise EmailUnverified(_("Confirm your email address before you register an organisation."))
+    number = re.sub(r"\s", "", organisation_number or "")
+    if not number:
+        return organisation_create(
+            by=by, name=name, category=category, contact_email=contact_email,
+            contact_phone=contact_phone,
+        )  # fmt: skip
+    if not org_number_is_valid(number):
+        raise _fail(
+            NUMBER_FIELD,
+            _("Not a valid organisation number (9 digits with a correct check digit)."),
+        )
+    if refusal := _already_registered(number):
+        raise refusal
+    unit = unit_lookup(number)
+    if unit is None:
+        raise _fail(NUMBER_FIELD, _("Enhetsregisteret has no organisation with this number."))
+    if unit.deleted_on is not None:
+        raise _fail(
+            NUMBER_FIELD,
+            _("%(name)s was deleted from Enhetsregisteret on %(date)s.")
+            % {"name": unit.name or number, "date": unit.deleted_on.strftime("%d.%m.%Y")},
+        )
+    if unit.bankrupt:
+        raise _fail(
+            NUMBER_FIELD, _("%(name)s is bankrupt, says Enhetsregisteret.") % {"name": unit.name}
+        )
+    organisation = Organisation(
+        name=unit.name[: Organisation._meta.get_field("name").max_length],
+        org_number=number,
+        category=Organisation.Category.VOLUNTARY if unit.voluntary else category,
+        org_form=unit.form_code,
+        register_address=unit.address_lines,
+        register_postcode=unit.postcode,
+        register_town=unit.town,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+    )
+    if unit.voluntary:
+        organisation.verified_category = Organisation.Category.VOLUNTARY
+        organisation.verified_at = timezone.now()
+        organisation.verified_by_register = True
+    # The database's unique number decides between two people registering it at once.
+    organisation.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            organisation.save()
+            Membership.objects.create(
+                user=by, organisation=organisation, role=Membership.Role.ADMIN
+            )
+    except IntegrityError:
+        if refusal := _already_registered(number):
+            raise refusal from None
+        raise
     return organisation
 
 

@@ -67,3 +67,20 @@ def can_renew_calendar_link(user, owner) -> bool:
     if owner._meta.model_name == "organisation":
         return owner.pk in admin_organisation_ids(user)
     return owner.caretakers.filter(pk=user.pk).exists()
+
+
+def email_verified(user) -> bool:
+    """Whether the person may book and reserve: they confirmed an email address, or they
+    have none recorded by allauth at all (an account made by staff, who vouch for it;
+    signing up oneself always records the address, and allauth never removes the last)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if getattr(user, "_lokale_email_verified", False):
+        return True
+    from allauth.account.models import EmailAddress
+
+    states = set(EmailAddress.objects.filter(user=user).values_list("verified", flat=True))
+    verified = not states or True in states
+    if verified:
+        user._lokale_email_verified = True
+    return verified

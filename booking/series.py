@@ -219,6 +219,7 @@ def series_create(
     ``"fail"`` books nothing unless every week is free. Planned and priced with the
     organisation's and the room's queues held, so the fair-use cap counts every booking
     committed before it."""
+    services.require_email_verified(by)
     services.check_organisation(by, organisation)
     status = Booking.Status.PENDING if room.requires_approval else Booking.Status.CONFIRMED
     try:

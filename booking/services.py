@@ -16,7 +16,7 @@ from booking.pricing import quote_price
 from booking.selectors import opening_windows
 from booking.signals import bookings_released
 from booking.timeutil import UTC, to_local
-from config.errors import ConflictError
+from config.errors import ConflictError, EmailUnverified
 
 OVERLAP_CONSTRAINT = "booking_no_overlap"
 
@@ -244,6 +244,12 @@ def check_organisation(by, organisation: Organisation | None) -> None:
         raise _fail("organisation", _("You are not a member of this organisation."))
 
 
+def require_email_verified(by) -> None:
+    """Refuse someone who signed up and has not yet confirmed their email address."""
+    if not roles.email_verified(by):
+        raise EmailUnverified()
+
+
 def require_manager(by, booking: Booking) -> None:
     """Refuse unless ``by`` may change or cancel the booking: an officer, a member of the
     booking's organisation, or the person who made a private booking."""
@@ -272,6 +278,7 @@ def booking_create(
     """
     now = now or timezone.now()
     start, end = start.astimezone(UTC), end.astimezone(UTC)  # real, not wall-clock, lengths
+    require_email_verified(by)
     check_organisation(by, organisation)
     check_rules(room=room, start=start, end=end, attendees=attendees, now=now)
     booking = Booking(

@@ -35,6 +35,7 @@ urlpatterns = [
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
     path("approvals/", views.approval_queue, name="approval_queue"),
     path("approvals/<int:pk>/", views.booking_decide, name="booking_decide"),
+    path("organisations/new/", views.organisation_new, name="organisation_new"),
     path("organisations/awaiting/", views.awaiting_verification, name="awaiting_verification"),
     path("organisations/<int:pk>/verify/", views.organisation_verify, name="organisation_verify"),
     # My organisation

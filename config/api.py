@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from config.errors import ConflictError
+from config.errors import ConflictError, EmailUnverified
 
 
 def exception_handler(exc, context):
@@ -22,6 +22,8 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, EmailUnverified):
+        exc = exceptions.PermissionDenied(detail=exc.message, code="email_unverified")
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     return drf_exception_handler(exc, context)

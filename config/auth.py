@@ -1,7 +1,6 @@
-"""The login forms of the site and the admin."""
+"""The admin's login form (the site's is allauth's, booking.accounts.LoginForm)."""
 
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 
 
@@ -13,10 +12,6 @@ class _UsernameLength:
         super().__init__(*args, **kwargs)
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))
-
-
-class LoginForm(_UsernameLength, AuthenticationForm):
-    pass
 
 
 class AdminLoginForm(_UsernameLength, AdminAuthenticationForm):

@@ -61,3 +61,27 @@ def env_time(name: str, default: str) -> dt.time:
         return dt.time.fromisoformat(raw.strip())
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a time of day (use HH:MM)") from None
+
+
+def env_float(name: str, default: float, *, minimum: float | None = None) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number") from None
+    if value != value or (minimum is not None and value < minimum):
+        raise ImproperlyConfigured(f"{name}={raw!r} is below {minimum}")
+    return value
+
+
+def env_url(name: str) -> str:
+    """An http(s) address without a trailing slash, or "" when unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return ""
+    scheme, _, rest = raw.partition("://")
+    if scheme not in ("http", "https") or not rest.strip("/"):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not an http(s) address")
+    return raw.rstrip("/")

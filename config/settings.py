@@ -7,7 +7,18 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import check_known, env_bool, env_int, env_list, env_str, env_time
+from config.env import (
+    check_known,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    env_time,
+    env_url,
+)
+from config.oidc import ENV_NAMES as OIDC_ENV_NAMES
+from config.oidc import oidc_app_from_env, socialaccount_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,6 +48,9 @@ check_known(
         "LOKALE_BOOKING_RETENTION_DAYS",
         "LOKALE_PRIVACY_CONTROLLER",
         "LOKALE_PRIVACY_CONTACT",
+        *OIDC_ENV_NAMES,
+        "LOKALE_BRREG_URL",
+        "LOKALE_BRREG_TIMEOUT",
     },
 )
 
@@ -64,6 +78,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "registry",
     "booking",
     "lending",
     "notifications",
@@ -88,12 +103,13 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
 # Failed logins (web form and API token alike): locked for a while after a few tries.
 AXES_FAILURE_LIMIT = env_int("LOKALE_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOKALE_LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_VERBOSE = False
 # How many reverse proxies of ours stand in front of the service. Each appends the address
 # it was called from to X-Forwarded-For, so the client is that many entries from the right;
@@ -101,9 +117,49 @@ AXES_VERBOSE = False
 # Throttling (NUM_PROXIES below) and the login lockout find the client the same way.
 TRUSTED_PROXIES = env_int("LOKALE_TRUSTED_PROXIES", 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "config.clientip.client_ip"
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "booking:room_finder"
 LOGOUT_REDIRECT_URL = "booking:room_finder"
+
+# Accounts: django-allauth's pages at /accounts/ (sign-up, login by username or email,
+# logout, password reset, change of email). Its backend comes after axes', so a locked
+# client is refused before any password is checked, on every login path.
+INSTALLED_APPS += ["allauth", "allauth.account"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"),
+    "allauth.account.middleware.AccountMiddleware",
+)
+AUTHENTICATION_BACKENDS.append("allauth.account.auth_backends.AuthenticationBackend")
+ACCOUNT_ADAPTER = "booking.accounts.AccountAdapter"
+ACCOUNT_FORMS = {"login": "booking.accounts.LoginForm"}
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "booking.account_tokens.PasswordResetTokenGenerator"  # noqa: S105
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+# Anyone may sign in unverified; booking and reserving wait for a confirmed address
+# (booking.roles.email_verified).
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Lokale: "
+# Failed logins are counted by axes alone (LOKALE_LOGIN_FAILURE_LIMIT); allauth's other
+# limits (sign-ups, reset mails, resent confirmations per address) stay on.
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
+AXES_USERNAME_CALLABLE = "booking.accounts.lockout_username"
+
+# --- ID-porten (OpenID Connect), on when LOKALE_OIDC_ISSUER, _CLIENT_ID and _CLIENT_SECRET
+# are all set (config/oidc.py); the provider and adapter are in config/idporten.py ---
+INSTALLED_APPS += ["allauth.socialaccount", "allauth.socialaccount.providers.openid_connect"]
+SOCIALACCOUNT_PROVIDERS = socialaccount_providers(oidc_app_from_env())
+SOCIALACCOUNT_ADAPTER = "config.idporten.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "config.idporten.IDPortenSignupForm"}
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+# An ID-porten login finds its account by sub alone, never by an email address.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+# Tokens are not kept: ID-porten's access token carries the national identity number.
+SOCIALACCOUNT_STORE_TOKENS = False
+# --- end of ID-porten ---
 
 # Pages load scripts, styles, images and fonts from this service only, and nothing inline:
 # behaviour lives in static/js, looks in static/css (a test reads every page for it).
@@ -219,6 +275,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Organisations' categories appear in more than one component (reading, registering).
+    "ENUM_NAME_OVERRIDES": {"OrganisationCategoryEnum": "booking.models.Organisation.Category"},
 }
 
 # Celery: without a broker, messages are delivered in-process after commit.
@@ -297,6 +355,12 @@ PRIVACY_CONTROLLER = env_str("LOKALE_PRIVACY_CONTROLLER")
 PRIVACY_CONTACT = env_str("LOKALE_PRIVACY_CONTACT")
 # Caretakers get the day's schedule at this local time.
 DIGEST_TIME = env_time("LOKALE_DIGEST_TIME", "06:00")
+
+# Enhetsregisteret: organisations registering by number are looked up in the local copy
+# (manage.py import_enhetsregisteret), then, when this is set, in the register's open API,
+# e.g. https://data.brreg.no/enhetsregisteret/api (seconds to wait for it: the timeout).
+BRREG_URL = env_url("LOKALE_BRREG_URL")
+BRREG_TIMEOUT = env_float("LOKALE_BRREG_TIMEOUT", 5.0, minimum=0.1)
 
 # Cache: rendered calendar feeds. In-process by default; with LOKALE_CACHE_URL (Redis) it
 # is shared by every web worker, so a feed version is rendered once.

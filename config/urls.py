@@ -2,24 +2,24 @@ from csp.decorators import csp_update
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.auth.views import LoginView
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from booking.accounts import AccountEmailView
 from config import privacy_views
 from config.api import not_found
-from config.auth import AdminLoginForm, LoginForm
+from config.auth import AdminLoginForm
 
 admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # Before the accounts include, so that these two win over anything it mounts there.
+    # Before the accounts include, so that these win over anything it mounts there.
     path("accounts/data/", privacy_views.account_data, name="my_data"),
     path("accounts/delete/", privacy_views.account_delete, name="my_account_delete"),
+    path("accounts/email/", AccountEmailView.as_view(), name="account_email"),
     path("privacy/", privacy_views.privacy_page, name="privacy"),
-    path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("allauth.urls")),
     path("api/v1/lending/", include("lending.api.urls")),
     path("api/v1/", include("booking.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -37,6 +37,8 @@ urlpatterns = [
     path("lending/", include("lending.urls")),
     path("", include("booking.urls")),
 ]
+
+handler403 = "booking.accounts.permission_denied"
 
 if settings.DEBUG:  # uploaded photos; in production the reverse proxy serves /media/
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from booking import roles
 from booking.timeutil import OSLO
-from config.errors import ConflictError
+from config.errors import ConflictError, EmailUnverified
 from lending.availability import free_by_day
 from lending.models import Borrower, ItemType, LoanLine, Reservation
 
@@ -263,6 +263,8 @@ def reservation_create(
     manage whose booker is that borrower (PermissionDenied otherwise).
     """
     _check_may_reserve(by, borrower, booking)
+    if not roles.email_verified(by):
+        raise EmailUnverified()
     today = local_today(now)
     if not item_type.active:
         raise _fail("item_type", _("This equipment is not in the catalogue."))

@@ -10,6 +10,9 @@ from booking.roles import OFFICER_GROUP
 from booking.timeutil import OSLO
 from tests.factories import MembershipFactory, OrganisationFactory, RoomFactory, UserFactory
 
+# The test OpenID provider (ID-porten's stand-in) and ID-porten switched on for a test.
+pytest_plugins = ["tests.oidc_provider.fixtures"]
+
 
 @pytest.fixture
 def people(db):

@@ -111,7 +111,8 @@ def world(people):
         "lending:loan_receipt": {"pk": pk["loan"]},
         "lending:borrower_export": {"pk": pk["borrower"]},
         "api-lending-borrower-export": {"pk": pk["borrower"]},
-        "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "account_confirm_email": {"key": "no-such-key"},
+        "account_reset_password_from_key": {"uidb36": "1", "key": "set-password"},
         "site-detail": {"pk": pk["site"]},
         "room-detail": {"pk": pk["room"]},
         "room-availability": {"pk": pk["room"]},
@@ -135,6 +136,9 @@ def world(people):
         "api-organisation-leave": {"pk": pk["organisation"]},
         "api-organisation-invitations": {"pk": pk["organisation"]},
         "api-organisation-invitation": {"pk": pk["organisation"], "invitation": invitation.pk},
+        # allauth (accounts and ID-porten)
+        "openid_connect_login": {"provider_id": "idporten"},
+        "openid_connect_callback": {"provider_id": "idporten"},
     }
     return root, values, booking
 

@@ -92,7 +92,7 @@ def test_behind_one_proxy_one_client_cannot_lock_out_another(people):
 def test_behind_one_proxy_the_web_login_locks_the_client_not_the_proxy(people):
     def log_in(xff, right=False):
         return Client().post(
-            "/accounts/login/", {"username": "alice", "password": RIGHT if right else WRONG},
+            "/accounts/login/", {"login": "alice", "password": RIGHT if right else WRONG},
             REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=xff,
         )  # fmt: skip
 

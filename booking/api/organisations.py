@@ -2,9 +2,15 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -21,6 +27,7 @@ from booking.api import my_organisation
 from booking.api.views import BAD_REQUEST
 from booking.models import Membership, Organisation
 from booking.selectors import organisations_awaiting_verification
+from registry.lookup import RegisterUnavailable
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -52,6 +59,12 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "invoice_reference",
             "in_directory",
             "public_description",
+            # From Enhetsregisteret, when registered with a number.
+            "org_form",
+            "register_address",
+            "register_postcode",
+            "register_town",
+            "verified_by_register",
         ]
         read_only_fields = [
             "my_role",
@@ -60,11 +73,48 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "invoice_reference",
             "in_directory",
             "public_description",
+            "org_form",
+            "register_address",
+            "register_postcode",
+            "register_town",
+            "verified_by_register",
         ]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_my_role(self, obj) -> str | None:
         return self.context.get("roles", {}).get(obj.pk)
+
+
+class RegistrationSerializer(serializers.Serializer):
+    """Register an organisation; with a number, the register supplies its name."""
+
+    organisation_number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        help_text="9 digits (spaces allowed). Looked up in Enhetsregisteret: name, form and "
+        "address come from there, and an organisation in Frivillighetsregisteret is verified "
+        "voluntary at once. Leave it out for an informal group.",
+    )
+    org_number = serializers.CharField(
+        required=False, allow_blank=True, max_length=20, help_text="Older name of "
+        "`organisation_number` (errors are then reported under this name).",
+    )  # fmt: skip
+    name = serializers.CharField(
+        required=False, allow_blank=True, max_length=200,
+        help_text="Needed without a number; with one, the register's name is used.",
+    )  # fmt: skip
+    category = serializers.ChoiceField(
+        choices=Organisation.Category.choices, required=False,
+        help_text="The category claimed; one that a price rule favours waits for an officer.",
+    )  # fmt: skip
+    contact_email = serializers.EmailField(required=False, allow_blank=True)
+    contact_phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+
+
+REGISTER_UNAVAILABLE = OpenApiResponse(
+    description="Enhetsregisteret does not answer; nothing was saved. Try again later."
+)
 
 
 class VerifySerializer(serializers.Serializer):
@@ -159,11 +209,43 @@ class OrganisationViewSet(
             context["roles"] = dict(user.memberships.values_list("organisation_id", "role"))
         return context
 
-    def perform_create(self, serializer):
-        serializer.instance = organisation_services.organisation_create(
-            by=self.request.user, **serializer.validated_data
-        )
-        serializer.context["roles"][serializer.instance.pk] = "admin"
+    @extend_schema(
+        request=RegistrationSerializer,
+        responses={201: OrganisationSerializer, 400: BAD_REQUEST, 503: REGISTER_UNAVAILABLE},
+    )
+    def create(self, request, *args, **kwargs):
+        """Register an organisation (any signed-in person, who becomes its administrator)."""
+        incoming = RegistrationSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        older_name = bool(data.get("org_number")) and not data.get("organisation_number")
+        number = data.pop("organisation_number", "") or data.pop("org_number", "")
+        data.pop("org_number", None)
+        try:
+            organisation = organisation_services.organisation_register(
+                by=request.user, organisation_number=number, **data
+            )
+        except RegisterUnavailable:
+            message = _(
+                "Enhetsregisteret does not answer just now, so the number cannot be checked. "
+                "Nothing was saved; try again in a few minutes."
+            )
+            field = "org_number" if older_name else "organisation_number"
+            return Response(
+                {"detail": message, field: [message]},
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                headers={"Retry-After": "60"},
+            )
+        except DjangoValidationError as error:
+            if older_name and "organisation_number" in error.message_dict:
+                errors = error.message_dict
+                errors["org_number"] = errors.pop("organisation_number")
+                raise DjangoValidationError(errors) from None
+            raise
+        context = self.get_serializer_context()
+        context["roles"][organisation.pk] = "admin"
+        body = OrganisationSerializer(organisation, context=context).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=my_organisation.OrganisationDetailsSerializer,

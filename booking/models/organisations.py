@@ -49,6 +49,15 @@ class Organisation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         editable=False, related_name="+", verbose_name=_("category verified by"),
     )  # fmt: skip
+    # What Enhetsregisteret said when the organisation registered with its number.
+    org_form = models.CharField(_("organisational form"), max_length=10, blank=True)
+    register_address = models.TextField(_("address in the register"), blank=True)
+    register_postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    register_town = models.CharField(_("town"), max_length=100, blank=True)
+    # Frivillighetsregisteret, not an officer, verified the category (verified_by is empty).
+    verified_by_register = models.BooleanField(
+        _("category verified by the register"), default=False, editable=False
+    )
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     # The secret in the address of this calendar feed; empty until someone makes a link.

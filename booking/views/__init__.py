@@ -26,6 +26,7 @@ from booking.views.organisations import (
     organisation_page,
 )
 from booking.views.people import people_page, people_role
+from booking.views.registration import organisation_new
 from booking.views.rooms import home, room_finder, room_week
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "organisation_details",
     "organisation_invite",
     "organisation_leave",
+    "organisation_new",
     "organisation_page",
     "organisation_verify",
     "people_page",

@@ -417,3 +417,23 @@ def test_odd_input_is_a_400_naming_the_field_never_a_500(
         path = _api(people, path.format(alice=_member(people, people.alice).pk))
     response = getattr(client_for(people.alice), method)(path, body, format="json")
     assert response.status_code == 400 and field in response.json(), response.json()
+
+
+def test_an_invitation_waits_until_the_invitee_has_confirmed_their_email(
+    people, client_for, django_capture_on_commit_callbacks
+):
+    from allauth.account.models import EmailAddress
+
+    token, _letter = _invite(people, client_for, django_capture_on_commit_callbacks)
+    newcomer = UserFactory(username="newcomer", email="new@example.org")
+    address = EmailAddress.objects.create(user=newcomer, email="new@example.org", verified=False)
+    accept = "/api/v1/organisations/invitations/accept/"
+    refused = client_for(newcomer).post(
+        accept, {"token": token}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert refused.status_code == 403
+    assert "Confirm your email address" in refused.json()["detail"]
+    assert not people.org_a.memberships.filter(user=newcomer).exists()
+    address.verified = True
+    address.save()
+    assert client_for(newcomer).post(accept, {"token": token}, format="json").status_code == 201

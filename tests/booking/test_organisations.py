@@ -1,12 +1,16 @@
 import pytest
+from django.utils import timezone
 
 from booking.models import Membership, Organisation
+from registry.models import Unit
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_registering_an_organisation_makes_you_its_admin_and_unverified(people, client_for):
+    # In Enhetsregisteret (the local copy), not in Frivillighetsregisteret.
+    Unit.objects.create(org_number="974760673", name="Ås Turlag", imported_at=timezone.now())
     response = client_for(people.bob).post(
         "/api/v1/organisations/",
         {

@@ -157,10 +157,9 @@ def test_after_deletion_name_email_and_phone_are_in_no_row(kari, settings):
         object_id=str(kari.pk), object_repr=str(kari), action_flag=CHANGE, change_message="[]",
     )  # fmt: skip
     web = Client()
-    web.post("/accounts/login/", {"username": USERNAME, "password": "wrong"})  # logged by axes
+    web.post("/accounts/login/", {"login": USERNAME, "password": "wrong"})  # logged by axes
     assert (
-        web.post("/accounts/login/", {"username": USERNAME, "password": PASSWORD}).status_code
-        == 302
+        web.post("/accounts/login/", {"login": USERNAME, "password": PASSWORD}).status_code == 302
     )
     if apps.is_installed("allauth.account"):
         apps.get_model("account", "EmailAddress").objects.create(

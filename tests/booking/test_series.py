@@ -138,6 +138,7 @@ def test_query_count_does_not_grow_with_the_number_of_weeks(people, room):
     assert queries(plan(10)) == queries(plan(40)) <= 5
     roles.organisation_ids(people.alice)  # her memberships are read once per request
     getattr(people.alice, "profile", None)  # and her language, for the message
+    roles.email_verified(people.alice)  # and whether she may book at all
     short = queries(lambda: season(people, room, first, first + dt.timedelta(weeks=9)))
     other = RoomFactory(booking_horizon_days=800)
     long = queries(lambda: season(people, other, first, first + dt.timedelta(weeks=39)))

@@ -64,7 +64,7 @@ def page(new_page):
 
 def log_in(page, username: str, password: str = PASSWORD) -> None:
     page.goto("/accounts/login/")
-    page.fill("#id_username", username)
+    page.fill("#id_login", username)
     page.fill("#id_password", password)
     page.locator("main button[type=submit]").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)

@@ -43,7 +43,7 @@ def test_an_admin_invites_and_the_invitee_accepts_from_the_email(people, new_pag
     invitee = new_page()
     invitee.goto(path)
     invitee.wait_for_url("**/accounts/login/**")
-    invitee.fill("#id_username", "nina")
+    invitee.fill("#id_login", "nina")
     invitee.fill("#id_password", PASSWORD)
     invitee.locator("main button[type=submit]").click()
     invitee.wait_for_url(f"**{path}")

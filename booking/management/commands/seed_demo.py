@@ -73,6 +73,7 @@ class Command(BaseCommand):
             sites = self._sites()
             rooms = self._rooms(sites, facilities)
             organisations = self._organisations()
+            self._register_sample()
             users = self._users(password, organisations, sites)
             bookings = self._bookings(rooms, organisations, users)
             self._closure(rooms)
@@ -148,6 +149,13 @@ class Command(BaseCommand):
                 self._made(True)
             found[number] = organisation
         return found
+
+    def _register_sample(self) -> None:
+        """Enhetsregisteret's sample: the demo organisations and a few more to register."""
+        from registry.importer import SAMPLE, import_units
+
+        loaded = import_units(SAMPLE)
+        self.created += loaded.created + loaded.updated
 
     def _users(self, password, organisations, sites) -> dict[str, object]:
         User = get_user_model()
