@@ -29,6 +29,23 @@ from booking.models import Membership, Organisation
 from booking.selectors import organisations_awaiting_verification
 from registry.lookup import RegisterUnavailable
 
+# Changed with PATCH (booking.api.my_organisation), read-only here.
+MY_ORGANISATION_FIELDS = [
+    "contact_person",
+    "invoice_address",
+    "invoice_reference",
+    "in_directory",
+    "public_description",
+]
+# From Enhetsregisteret, when registered with a number.
+REGISTER_FIELDS = [
+    "org_form",
+    "register_address",
+    "register_postcode",
+    "register_town",
+    "verified_by_register",
+]
+
 
 class OrganisationSerializer(serializers.ModelSerializer):
     my_role = serializers.SerializerMethodField()
@@ -53,32 +70,10 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "contact_email",
             "contact_phone",
             "my_role",
-            # My organisation (changed with PATCH, booking.api.my_organisation):
-            "contact_person",
-            "invoice_address",
-            "invoice_reference",
-            "in_directory",
-            "public_description",
-            # From Enhetsregisteret, when registered with a number.
-            "org_form",
-            "register_address",
-            "register_postcode",
-            "register_town",
-            "verified_by_register",
+            *MY_ORGANISATION_FIELDS,
+            *REGISTER_FIELDS,
         ]
-        read_only_fields = [
-            "my_role",
-            "contact_person",
-            "invoice_address",
-            "invoice_reference",
-            "in_directory",
-            "public_description",
-            "org_form",
-            "register_address",
-            "register_postcode",
-            "register_town",
-            "verified_by_register",
-        ]
+        read_only_fields = ["my_role", *MY_ORGANISATION_FIELDS, *REGISTER_FIELDS]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_my_role(self, obj) -> str | None:
