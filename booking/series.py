@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from booking import notify, roles, services
 from booking.models import Booking, BookingSeries, Closure, Organisation, PriceRule, Room
 from booking.pricing import CapLedger, Quote, quote_price
+from booking.rules import CLOSED, OUTSIDE_HOURS, check_rules
 from booking.signals import bookings_released
 from booking.timeutil import (
     AmbiguousTimeError,
@@ -170,14 +171,14 @@ def series_plan(
             continue
         occurrence = Occurrence(day, start, end)
         try:
-            services.check_rules(
+            check_rules(
                 room=room, start=start, end=end, attendees=attendees, now=now,
                 hours=hours, closures=closures,
             )  # fmt: skip
         except ValidationError as error:
             problem = next(iter(error.error_dict.values()))[0]
             occurrence.state = (
-                problem.code if problem.code in (services.CLOSED, services.OUTSIDE_HOURS)
+                problem.code if problem.code in (CLOSED, OUTSIDE_HOURS)
                 else INVALID
             )  # fmt: skip
             occurrence.reason = problem.messages[0]
