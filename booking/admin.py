@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from booking import closures, organisations, people, roles, services
+from booking.admin_photos import RoomPhotoInline, save_room_photos
 from booking.models import (
     Booking,
     Closure,
@@ -18,6 +19,7 @@ from booking.models import (
     PriceRule,
     Profile,
     Room,
+    RoomPhoto,
     Site,
 )
 
@@ -165,9 +167,11 @@ class RoomAdmin(admin.ModelAdmin):
     list_filter = ["site", "requires_approval", "is_active"]
     search_fields = ["name", "site__name"]
     filter_horizontal = ["facilities"]
-    inlines = [OpeningHoursInline]
+    inlines = [OpeningHoursInline, RoomPhotoInline]
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is RoomPhoto:
+            return save_room_photos(request, form.instance, formset)
         if formset.model is not OpeningHours:
             return super().save_formset(request, form, formset, change)
         _saved_through_services(formset)

@@ -27,6 +27,8 @@ check_known(
     {
         "LOKALE_STATIC_ROOT",
         "LOKALE_MEDIA_ROOT",
+        "LOKALE_PHOTO_MAX_BYTES",
+        "LOKALE_PHOTO_MAX_PIXELS",
         "LOKALE_SECURE_SSL_REDIRECT",
         "LOKALE_HSTS_SECONDS",
         "LOKALE_HSTS_PRELOAD",
@@ -235,6 +237,9 @@ STATIC_ROOT = env_str("LOKALE_STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 # Uploaded photos of equipment. DEBUG serves them; in production the reverse proxy does.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env_str("LOKALE_MEDIA_ROOT", str(BASE_DIR / "media"))
+# Room photos: an upload larger than this, or with more pixels, is refused (400).
+PHOTO_MAX_BYTES = env_int("LOKALE_PHOTO_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+PHOTO_MAX_PIXELS = env_int("LOKALE_PHOTO_MAX_PIXELS", 40_000_000, minimum=10_000)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # The service serves its own assets (no CDN); WhiteNoise does it efficiently in production.
 STORAGES = {

@@ -6,14 +6,27 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from booking.api.fields import BoundedDateField, LocalDateTimeField, StrictCharField
+from booking.api.places import RoomInformationMixin
 from booking.models import Booking, Facility, Organisation, Room, Site
 from booking.timeutil import to_local
 
 
 class SiteSerializer(serializers.ModelSerializer):
+    description = serializers.CharField(help_text="In the request's language, else bokmål.")
+    map_url = serializers.CharField(help_text="OpenStreetMap; empty without a location.")
+
     class Meta:
         model = Site
-        fields = ["id", "name", "kind", "address"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "address",
+            "latitude",
+            "longitude",
+            "map_url",
+            "description",
+        ]
 
 
 class FacilitySerializer(serializers.ModelSerializer):
@@ -22,7 +35,7 @@ class FacilitySerializer(serializers.ModelSerializer):
         fields = ["slug", "name_nb", "name_en"]
 
 
-class RoomSerializer(serializers.ModelSerializer):
+class RoomSerializer(RoomInformationMixin, serializers.ModelSerializer):
     site = SiteSerializer(read_only=True)
     facilities = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
 
@@ -41,6 +54,7 @@ class RoomSerializer(serializers.ModelSerializer):
             "min_notice_minutes",
             "requires_approval",
             "hourly_price",
+            *RoomInformationMixin.FIELDS,
         ]
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from booking.api import closures, my_organisation, organisations, pricing, schedule, views
+from booking.api import closures, my_organisation, organisations, places, pricing, schedule, views
 
 router = DefaultRouter()
 router.register("sites", views.SiteViewSet)
@@ -41,5 +41,6 @@ urlpatterns = [
         my_organisation.InvitationView.as_view(),
         name="api-organisation-invitation",
     ),
+    path("rooms/<int:pk>/photos/", places.RoomPhotoUploadView.as_view(), name="api-room-photos"),
     *router.urls,
 ]

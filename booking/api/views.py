@@ -51,7 +51,9 @@ class SiteViewSet(viewsets.ReadOnlyModelViewSet):
 
 class RoomViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = (
-        Room.objects.filter(is_active=True).select_related("site").prefetch_related("facilities")
+        Room.objects.filter(is_active=True)
+        .select_related("site")
+        .prefetch_related("facilities", "photos")
     )
     serializer_class = RoomSerializer
     permission_classes = [AllowAny]

@@ -1,7 +1,7 @@
 from booking.models.bookings import Booking, BookingSeries
 from booking.models.caretaking import BookingReport
 from booking.models.organisations import Invitation, Membership, Organisation, Profile
-from booking.models.places import Closure, Facility, OpeningHours, Room, Site
+from booking.models.places import Closure, Facility, OpeningHours, Room, RoomPhoto, Site
 from booking.models.pricing import PriceRule
 from booking.validators import ChoiceListValidator
 
@@ -19,5 +19,6 @@ __all__ = [
     "PriceRule",
     "Profile",
     "Room",
+    "RoomPhoto",
     "Site",
 ]

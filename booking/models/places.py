@@ -7,10 +7,33 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from booking.translated import in_language
 
-class Site(models.Model):
+# A universal-design fact: yes, no, or not known (None) when nobody has checked.
+FACT = {"null": True, "blank": True, "default": None}
+LATITUDE = [MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))]
+LONGITUDE = [MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))]
+
+
+class Described(models.Model):
+    """A description typed by staff in each language; shown in the reader's, else bokmål."""
+
+    description_nb = models.TextField(_("description (bokmål)"), blank=True)
+    description_nn = models.TextField(_("description (nynorsk)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def description(self) -> str:
+        return in_language(self, "description")
+
+
+class Site(Described):
     class Kind(models.TextChoices):
         SCHOOL = "school", _("school")
         INNBYGGERTORG = "innbyggertorg", _("innbyggertorg")
@@ -22,6 +45,14 @@ class Site(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=6, null=True,
+                                   blank=True, validators=LATITUDE)  # fmt: skip
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True,
+                                    blank=True, validators=LONGITUDE)  # fmt: skip
+    # Facts about the building; those about the room itself are on Room.
+    accessible_toilet = models.BooleanField(_("accessible toilet"), **FACT)
+    lift = models.BooleanField(_("lift"), **FACT)
+    parking = models.BooleanField(_("accessible parking"), **FACT)
     caretakers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="caretaker_sites"
     )
@@ -33,9 +64,26 @@ class Site(models.Model):
         ordering = ["name", "id"]
         verbose_name = _("site")
         verbose_name_plural = _("sites")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="site_coordinates_both_and_in_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def map_url(self) -> str:
+        """A link to the site on OpenStreetMap (a link only: no map is drawn here)."""
+        if self.latitude is not None and self.longitude is not None:
+            lat, lon = f"{self.latitude:.6f}", f"{self.longitude:.6f}"
+            return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+        if self.address:
+            return f"https://www.openstreetmap.org/search?{urlencode({'query': self.address})}"
+        return ""
 
 
 class Facility(models.Model):
@@ -54,7 +102,7 @@ class Facility(models.Model):
         return self.name_nb
 
 
-class Room(models.Model):
+class Room(Described):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="rooms")
     name = models.CharField(_("name"), max_length=200)
     capacity = models.PositiveIntegerField(_("capacity"), validators=[MinValueValidator(1)])
@@ -71,6 +119,8 @@ class Room(models.Model):
         _("full hourly price (NOK)"), max_digits=10, decimal_places=2, default=Decimal("0")
     )
     is_active = models.BooleanField(_("bookable"), default=True)
+    step_free_access = models.BooleanField(_("step-free access"), **FACT)
+    hearing_loop = models.BooleanField(_("hearing loop"), **FACT)
 
     class Meta:
         ordering = ["site__name", "name", "id"]
@@ -88,6 +138,52 @@ class Room(models.Model):
 
     def __str__(self) -> str:
         return f"{self.site.name}: {self.name}"
+
+    def universal_design(self) -> list[tuple[str, bool | None]]:
+        """The universal-design facts of the room and its building, None where not known."""
+        site = self.site
+        return [
+            (_("Step-free access"), self.step_free_access),
+            (_("Accessible toilet"), site.accessible_toilet),
+            (_("Hearing loop"), self.hearing_loop),
+            (_("Lift"), site.lift),
+            (_("Accessible parking"), site.parking),
+        ]
+
+
+class RoomPhoto(models.Model):
+    """A photo of a room, re-encoded without metadata, with a thumbnail made on upload.
+
+    Rows are made by ``booking.photos.room_photo_add``, which checks the file.
+    """
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="photos")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    image = models.FileField(_("photo"), upload_to="rooms/", max_length=200)
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    thumbnail = models.FileField(_("thumbnail"), upload_to="rooms/", max_length=200,
+                                 editable=False)  # fmt: skip
+    thumbnail_width = models.PositiveIntegerField(editable=False)
+    thumbnail_height = models.PositiveIntegerField(editable=False)
+    alt_nb = models.CharField(_("alt text (bokmål)"), max_length=300)
+    alt_nn = models.CharField(_("alt text (nynorsk)"), max_length=300, blank=True)
+    alt_en = models.CharField(_("alt text (English)"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["room", "order", "id"]
+        verbose_name = _("room photo")
+        verbose_name_plural = _("room photos")
+        constraints = [
+            models.CheckConstraint(condition=~Q(alt_nb=""), name="room_photo_alt_nb_required"),
+        ]
+
+    def __str__(self) -> str:
+        return self.alt_nb
+
+    @property
+    def alt(self) -> str:
+        return in_language(self, "alt")
 
 
 class OpeningHours(models.Model):

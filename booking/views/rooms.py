@@ -39,7 +39,7 @@ def room_finder(request):
         Room.objects.filter(is_active=True)
         .exclude(site__kind=Site.Kind.LENDING_CENTRE)
         .select_related("site")
-        .prefetch_related("facilities")
+        .prefetch_related("facilities", "photos")
     )
     interval = None
     if form.is_bound:
@@ -103,7 +103,9 @@ def _slots(room: Room, start: dt.datetime, end: dt.datetime, earliest: dt.dateti
 def room_week(request, pk: int):
     """A room's week: opening hours, free slots to click, busy time (anonymous unless yours)."""
     room = get_object_or_404(
-        Room.objects.select_related("site").prefetch_related("facilities", "opening_hours"),
+        Room.objects.select_related("site").prefetch_related(
+            "facilities", "opening_hours", "photos"
+        ),
         pk=pk,
         is_active=True,
     )
