@@ -63,3 +63,9 @@ def default_price_rules(transactional_db):
     from django.apps import apps
 
     importlib.import_module("booking.migrations.0004_default_price_rules").install(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Uploaded photos go to a fresh directory, never the checkout's media/."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
