@@ -8,8 +8,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
-from django.db.models import Max
+from django.db import models, transaction
+from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -186,3 +188,31 @@ def room_photo_remove(*, photo: RoomPhoto, by) -> None:
     with transaction.atomic():
         RoomPhoto.objects.filter(pk=photo.pk).delete()
         transaction.on_commit(lambda: [default_storage.delete(n) for n in names if n])
+
+
+def with_first_thumbnail(rooms: QuerySet) -> QuerySet:
+    """The rooms with their first photo's thumbnail, size and alt text (in the active
+    language, else bokmål) in the same query; read them with ``first_thumbnail``."""
+    first = RoomPhoto.objects.filter(room=OuterRef("pk")).order_by("order", "id")
+    language = (get_language() or "nb").split("-")[0]
+    alt = models.F("alt_nb")
+    if language in ("nn", "en"):
+        alt = Coalesce(NullIf(f"alt_{language}", models.Value("")), "alt_nb")
+    return rooms.annotate(
+        first_thumbnail=Subquery(first.values("thumbnail")[:1]),
+        first_thumbnail_width=Subquery(first.values("thumbnail_width")[:1]),
+        first_thumbnail_height=Subquery(first.values("thumbnail_height")[:1]),
+        first_thumbnail_alt=Subquery(first.annotate(text=alt).values("text")[:1]),
+    )
+
+
+def first_thumbnail(room) -> dict | None:
+    """The thumbnail annotated by ``with_first_thumbnail``: url, width, height, alt."""
+    if not getattr(room, "first_thumbnail", None):
+        return None
+    return {
+        "url": default_storage.url(room.first_thumbnail),
+        "width": room.first_thumbnail_width,
+        "height": room.first_thumbnail_height,
+        "alt": room.first_thumbnail_alt,
+    }

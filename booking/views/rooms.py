@@ -11,6 +11,7 @@ from booking.forms import (
     RoomSearchForm,
 )
 from booking.models import Room, Site
+from booking.photos import first_thumbnail, with_first_thumbnail
 from booking.selectors import (
     room_availability,
     rooms_free_between,
@@ -39,7 +40,7 @@ def room_finder(request):
         Room.objects.filter(is_active=True)
         .exclude(site__kind=Site.Kind.LENDING_CENTRE)
         .select_related("site")
-        .prefetch_related("facilities", "photos")
+        .prefetch_related("facilities")
     )
     interval = None
     if form.is_bound:
@@ -57,8 +58,12 @@ def room_finder(request):
         else:
             rooms = rooms.none()
     results = [
-        {"room": room, "book_url": booking_link(room, *interval) if interval else None}
-        for room in rooms
+        {
+            "room": room,
+            "book_url": booking_link(room, *interval) if interval else None,
+            "thumbnail": first_thumbnail(room),
+        }
+        for room in with_first_thumbnail(rooms)
     ]
     return render(
         request,

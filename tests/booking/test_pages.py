@@ -238,3 +238,27 @@ def test_cancelling_this_and_later_weeks_on_the_web_keeps_the_earlier_ones(peopl
     client.post(f"/bookings/{weeks[3].pk}/cancel/", {"following": "1"})
     statuses = list(Booking.objects.order_by("start").values_list("status", flat=True))
     assert statuses == ["confirmed"] * 3 + ["cancelled"] * 3
+
+
+@pytest.fixture
+def photographed(crowded):
+    """The crowded rooms with two photos each, and a site with a location and facts."""
+    from booking.models import Room
+    from tests.photos import add_photo
+
+    site = crowded.room.site
+    site.latitude, site.longitude, site.lift = 59.9139, 10.7522, True
+    site.description_nb = "Skolen ved fjorden."
+    site.save()
+    for room in Room.objects.all():
+        add_photo(room, crowded.olga, size=(64, 48))
+        add_photo(room, crowded.olga, alt="Inngangen", size=(48, 64))
+    return crowded
+
+
+@pytest.mark.parametrize("url", ["/rooms/", "/rooms/{room}/", "/api/v1/rooms/{room}/"])
+def test_room_pages_with_photos_stay_within_the_query_budget(photographed, url):
+    url = url.format(room=photographed.room.pk)
+    response, queries = get(None, url)
+    assert queries <= PAGE_QUERY_BUDGET, f"{url}: {queries} queries"
+    assert "Rommet sett fra døra" in response.content.decode()

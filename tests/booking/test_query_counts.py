@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import next_weekday_at
 from tests.factories import BookingFactory, FacilityFactory, RoomFactory
+from tests.photos import add_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -26,20 +27,23 @@ def count_queries(user, url: str, show=False) -> int:
     return len(queries)
 
 
-def make_rooms(n: int, site):
+def make_rooms(n: int, site, photographer=None):
     facilities = [FacilityFactory(slug="projector"), FacilityFactory(slug="kitchen")]
-    for _ in range(n):
+    for i in range(n):
         room = RoomFactory(site=site)
         room.facilities.set(facilities)
+        if photographer is not None and i < 10:
+            add_photo(room, photographer, size=(64, 48))
+            add_photo(room, photographer, size=(64, 48))
 
 
 def test_room_list(people):
     client = people.alice
     one = count_queries(client, "/api/v1/rooms/")
-    make_rooms(99, people.room.site)
+    make_rooms(99, people.room.site, photographer=people.olga)
     hundred = count_queries(client, "/api/v1/rooms/")
-    # session, user, count, rooms with their sites, facilities
-    assert one == hundred == 5
+    # session, user, count, rooms with their sites, facilities, photos
+    assert one == hundred == 6
 
 
 def test_room_list_free_filter(people):
@@ -50,9 +54,9 @@ def test_room_list_free_filter(people):
         f"&free_to={(start + dt.timedelta(hours=2)).isoformat()}"
     ).replace("+", "%2B")
     one = count_queries(client, url)
-    make_rooms(99, people.room.site)
-    # count, rooms with their sites, facilities
-    assert count_queries(client, url) == one == 3
+    make_rooms(99, people.room.site, photographer=people.olga)
+    # count, rooms with their sites, facilities, photos
+    assert count_queries(client, url) == one == 4
 
 
 def make_bookings(n: int, room, organisation, user, first_start):
