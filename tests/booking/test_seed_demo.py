@@ -7,7 +7,16 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from booking import roles
-from booking.models import Booking, Facility, Membership, Organisation, Profile, Room, Site
+from booking.models import (
+    Booking,
+    Facility,
+    Membership,
+    Organisation,
+    Profile,
+    Room,
+    RoomPhoto,
+    Site,
+)
 from booking.validators import org_number_is_valid
 from lending.models import Borrower, Item, ItemType, Loan, LoanLine, Reservation
 
@@ -47,6 +56,7 @@ def counts() -> dict[str, int]:
             Loan,
             LoanLine,
             Reservation,
+            RoomPhoto,
         )
     } | {"User": get_user_model().objects.count()}
 
@@ -164,3 +174,17 @@ def test_the_demo_lending_centre_has_equipment_a_loan_out_and_one_overdue():
     assert [loan.borrower.name for loan in overdue] == ["Emil Dahl (13)"]
     assert LoanLine.objects.filter(returned_at__isnull=True).count() == 4
     assert Reservation.objects.get().quantity == 6
+
+
+def test_demo_rooms_have_descriptions_facts_locations_and_photos(seeded):
+    storsalen = Room.objects.get(name="Storsalen")
+    assert storsalen.description_nb and storsalen.description_en
+    assert storsalen.step_free_access is True
+    assert storsalen.site.map_url.startswith("https://www.openstreetmap.org/?mlat=58.")
+    assert Room.objects.filter(step_free_access=False).exists()  # a clear "no" as well
+    assert storsalen.photos.count() == 1
+    aula = Room.objects.get(name="Aulaen")
+    assert [p.alt_nb for p in aula.photos.all()][1] == "Inngangen til aulaen uten trinn"
+    # Two runs, photos made once.
+    assert RoomPhoto.objects.count() == 4
+    assert all(p.thumbnail_width == 480 for p in RoomPhoto.objects.all())

@@ -36,6 +36,7 @@ from booking.management.commands._demo_data import (
     BookingSpec,
     UserSpec,
 )
+from booking.management.commands._demo_rooms import describe_rooms
 from booking.models import (
     Booking,
     Closure,
@@ -76,6 +77,7 @@ class Command(BaseCommand):
             self._register_sample()
             users = self._users(password, organisations, sites)
             bookings = self._bookings(rooms, organisations, users)
+            self.created += describe_rooms(rooms, sites, users["demo-officer"])
             self._closure(rooms)
             for _receiver, made in demo_seeded.send(self.__class__, users=users, sites=sites):
                 self.created += made
