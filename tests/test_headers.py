@@ -136,6 +136,7 @@ def world(people):
         "api-organisation-leave": {"pk": pk["organisation"]},
         "api-organisation-invitations": {"pk": pk["organisation"]},
         "api-organisation-invitation": {"pk": pk["organisation"], "invitation": invitation.pk},
+        "api-room-photos": {"pk": pk["room"]},
         # allauth (accounts and ID-porten)
         "openid_connect_login": {"provider_id": "idporten"},
         "openid_connect_callback": {"provider_id": "idporten"},
