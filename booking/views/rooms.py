@@ -11,6 +11,7 @@ from booking.forms import (
     RoomSearchForm,
 )
 from booking.models import Room, Site
+from booking.public_holidays import public_holidays
 from booking.selectors import (
     room_availability,
     rooms_free_between,
@@ -93,6 +94,7 @@ def _slots(room: Room, start: dt.datetime, end: dt.datetime, earliest: dt.dateti
             if slot_end - slot >= dt.timedelta(minutes=room.min_booking_minutes):
                 yield {
                     "start": slot,
+                    "end": slot_end,
                     "time": f"{to_local(slot):%H:%M}",
                     "label": _span(slot, slot_end),
                     "url": booking_link(room, slot, slot_end),
@@ -100,8 +102,45 @@ def _slots(room: Room, start: dt.datetime, end: dt.datetime, earliest: dt.dateti
         slot += max(length, step)
 
 
+GRID_MINUTES = 15  # one row of the week grid; static/css/week-grid.css has a class per row
+DAY_MINUTES = 24 * 60
+
+
+def _minutes(value: dt.datetime, day: dt.date) -> int:
+    """Local minutes since the day's midnight, clipped to the day."""
+    local = to_local(value)
+    if local.date() < day:
+        return 0
+    if local.date() > day:
+        return DAY_MINUTES
+    return local.hour * 60 + local.minute
+
+
+def _grid(days: list[dict]) -> tuple[int, int]:
+    """The hours the week grid shows: from the earliest opening or entry to the latest."""
+    spans = [
+        (_minutes(e["start"], d["date"]), _minutes(e["end"], d["date"]))
+        for d in days
+        for e in d["windows"] + d["entries"]
+    ]
+    if not spans:
+        return 8, 16
+    first = min(s for s, _e in spans) // 60
+    last = -(-max(e for _s, e in spans) // 60)
+    return first, max(last, first + 1)
+
+
+def _place(start: dt.datetime, end: dt.datetime, day: dt.date, first_hour: int) -> str:
+    """Grid classes putting an interval of ``day`` in its rows (row 1 is the heading)."""
+    offset = first_hour * 60
+    top = (_minutes(start, day) - offset) // GRID_MINUTES
+    bottom = -(-(_minutes(end, day) - offset) // GRID_MINUTES)
+    return f"rs-{top + 2} re-{max(bottom, top + 1) + 2}"
+
+
 def room_week(request, pk: int):
-    """A room's week: opening hours, free slots to click, busy time (anonymous unless yours)."""
+    """A room's week: opening hours, free slots to click, busy time (anonymous unless yours)
+    and public holidays, as a day list (phones) and a time grid (wide screens)."""
     room = get_object_or_404(
         Room.objects.select_related("site").prefetch_related("facilities", "opening_hours"),
         pk=pk,
@@ -110,16 +149,17 @@ def room_week(request, pk: int):
     monday = _monday(request.GET.get("week"))
     earliest = timezone.now() + dt.timedelta(minutes=room.min_notice_minutes)
     min_length = dt.timedelta(minutes=room.min_booking_minutes)
+    sunday = monday + dt.timedelta(days=6)
+    holidays = public_holidays(monday, sunday)
     days = []
-    for day in room_availability(
-        room=room, date_from=monday, date_to=monday + dt.timedelta(days=6), user=request.user
-    ):
+    for day in room_availability(room=room, date_from=monday, date_to=sunday, user=request.user):
         # Times are formatted here, once, rather than by template filters per entry: a
         # busy week has hundreds of entries. Gaps too short to book are left out.
         entries = [
             {
                 "kind": "free",
                 "start": f["start"],
+                "end": f["end"],
                 "time": _span(f["start"], f["end"]),
                 "slots": list(_slots(room, f["start"], f["end"], earliest)),
             }
@@ -134,10 +174,25 @@ def room_week(request, pk: int):
         days.append(
             {
                 "date": day.date,
+                "holiday": holidays.get(day.date, ""),
                 "open": ", ".join(_span(w["start"], w["end"]) for w in day.open),
+                "windows": day.open,
                 "entries": entries,
             }
         )
+    first_hour, last_hour = _grid(days)
+    for column, d in enumerate(days, start=2):
+        d["column"] = f"c-{column}"
+        for w in d["windows"]:
+            w["place"] = _place(w["start"], w["end"], d["date"], first_hour)
+        for e in d["entries"]:
+            e["place"] = _place(e["start"], e["end"], d["date"], first_hour)
+            for s in e.get("slots", ()):
+                s["place"] = _place(s["start"], s["end"], d["date"], first_hour)
+    hours = [
+        {"label": f"{hour:02d}:00", "place": f"rs-{(hour - first_hour) * 4 + 2}"}
+        for hour in range(first_hour, last_hour)
+    ]
     return render(
         request,
         "booking/room_week.html",
@@ -145,6 +200,7 @@ def room_week(request, pk: int):
             "room": room,
             "days": days,
             "monday": monday,
+            "hours": hours,
             "previous_week": monday - dt.timedelta(days=7),
             "next_week": monday + dt.timedelta(days=7),
         },
