@@ -54,6 +54,7 @@ bench: install-dev
 	bash scripts/services.sh
 	DATABASE_URL=$(PG_URL) $(PY) bench/run.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/week_page.py
+	DATABASE_URL=$(PG_URL) $(PY) bench/week_grid.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/series.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/lending.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/calendars.py

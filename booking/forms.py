@@ -130,6 +130,11 @@ class BookingForm(forms.Form):
         help_text=_("None ticked: the weekday of the date above."),
         widget=forms.CheckboxSelectMultiple,
     )
+    include_holidays = forms.BooleanField(
+        required=False,
+        label=_("Book public holidays too"),
+        help_text=_("Otherwise weeks on a public holiday are skipped."),
+    )
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -117,6 +117,9 @@ def room_availability(
             end__gt=period_start,
         )
         .select_related("organisation")
+        # Only what the week shows and the permission check reads: a busy week has
+        # hundreds of rows, and building whole model instances was most of the page's time.
+        .only("start", "end", "status", "public", "title", "booked_by", "organisation__name")
         .order_by("start")
     )
     hours = list(room.opening_hours.all())

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from booking import notify, roles, services
 from booking.models import Booking, BookingSeries, Closure, Organisation, PriceRule, Room
 from booking.pricing import CapLedger, Quote, quote_price
+from booking.public_holidays import public_holidays
 from booking.rules import CLOSED, OUTSIDE_HOURS, check_rules
 from booking.signals import bookings_released
 from booking.timeutil import (
@@ -30,7 +31,7 @@ from booking.timeutil import (
 )
 from config.errors import ConflictError
 
-FREE, TAKEN, INVALID = "free", "taken", "invalid"
+FREE, TAKEN, INVALID, HOLIDAY = "free", "taken", "invalid", "holiday"
 MAX_SERIES_DAYS = 400
 
 
@@ -39,7 +40,7 @@ class Occurrence:
     date: dt.date
     start: dt.datetime | None
     end: dt.datetime | None
-    state: str = FREE  # free, taken, closed, outside_hours or invalid
+    state: str = FREE  # free, taken, closed, outside_hours, invalid or holiday
     reason: str = ""
     conflicts: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)
     quote: Quote | None = None
@@ -60,6 +61,11 @@ class SeriesPlan:
     @property
     def not_free(self) -> list[Occurrence]:
         return [o for o in self.occurrences if not o.free]
+
+    @property
+    def blocked(self) -> list[Occurrence]:
+        """Weeks that cannot be booked; public holidays left out by choice are not among them."""
+        return [o for o in self.not_free if o.state != HOLIDAY]
 
     @property
     def total_price(self) -> Decimal:
@@ -130,10 +136,12 @@ def series_plan(
     until: dt.date,
     attendees: int,
     children_and_youth: bool = False,
+    include_holidays: bool = False,
     now: dt.datetime | None = None,
 ) -> SeriesPlan:
     """Each occurrence, 18:00 local staying 18:00 across DST, as free, taken (with the
-    conflicting interval), closed, outside opening hours or invalid. Saves nothing."""
+    conflicting interval), closed, outside opening hours or invalid; one on a public
+    holiday is a holiday (its name as reason) unless ``include_holidays``. Saves nothing."""
     now = now or timezone.now()
     _check_season(room, first, until, weekdays, now)
     season_start = local_midnight(first)
@@ -156,8 +164,12 @@ def series_plan(
     )
     rules = list(PriceRule.objects.filter(active=True).order_by("order", "pk"))
     ledger = CapLedger(organisation=organisation, room=room, exclude_booking_id=None)
+    holidays = {} if include_holidays else public_holidays(first, until)
     occurrences = []
     for day in _dates(first, until, weekdays):
+        if day in holidays:
+            occurrences.append(Occurrence(day, None, None, HOLIDAY, holidays[day]))
+            continue
         end_day = day + dt.timedelta(days=1) if end_time == dt.time(0) else day
         try:
             start, end = instant(day, start_time), instant(end_day, end_time)
@@ -214,12 +226,14 @@ def series_create(
     public: bool = False,
     notes: str = "",
     on_conflict: str = "fail",
+    include_holidays: bool = False,
     now: dt.datetime | None = None,
 ) -> tuple[BookingSeries, list[Booking], SeriesPlan]:
     """Book the season. ``on_conflict="skip"`` books the free weeks and reports the rest;
-    ``"fail"`` books nothing unless every week is free. Planned and priced with the
-    organisation's and the room's queues held, so the fair-use cap counts every booking
-    committed before it."""
+    ``"fail"`` books nothing unless every week is free. Public holidays are skipped (and
+    reported) without counting as a conflict, unless ``include_holidays``. Planned and
+    priced with the organisation's and the room's queues held, so the fair-use cap counts
+    every booking committed before it."""
     services.require_email_verified(by)
     services.check_organisation(by, organisation)
     status = Booking.Status.PENDING if room.requires_approval else Booking.Status.CONFIRMED
@@ -231,9 +245,10 @@ def series_create(
             plan = series_plan(
                 room=room, organisation=organisation, weekdays=weekdays,
                 start_time=start_time, end_time=end_time, first=first, until=until,
-                attendees=attendees, children_and_youth=children_and_youth, now=now,
+                attendees=attendees, children_and_youth=children_and_youth,
+                include_holidays=include_holidays, now=now,
             )  # fmt: skip
-            if not plan.free or (on_conflict == "fail" and plan.not_free):
+            if not plan.free or (on_conflict == "fail" and plan.blocked):
                 raise SeriesConflict(plan)
             series = BookingSeries.objects.create(
                 room=room, organisation=organisation, booked_by=by, weekdays=sorted(weekdays),
@@ -258,7 +273,8 @@ def series_create(
             series_plan(
                 room=room, organisation=organisation, weekdays=weekdays,
                 start_time=start_time, end_time=end_time, first=first, until=until,
-                attendees=attendees, children_and_youth=children_and_youth, now=now,
+                attendees=attendees, children_and_youth=children_and_youth,
+                include_holidays=include_holidays, now=now,
             )
         ) from error  # fmt: skip
     return series, bookings, plan

@@ -197,6 +197,11 @@ class BookingCreateSerializer(BookingWriteSerializer):
         default="fail",
         help_text="Series only: book nothing unless all weeks are free, or skip the taken.",
     )
+    include_holidays = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Series only: book public holidays too (by default they are skipped).",
+    )
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -224,7 +229,10 @@ class OccurrenceSerializer(serializers.Serializer):
     date = serializers.DateField()
     start = LocalDateTimeField(allow_null=True)
     end = LocalDateTimeField(allow_null=True)
-    state = serializers.ChoiceField(choices=["free", "taken", "closed", "outside_hours", "invalid"])
+    state = serializers.ChoiceField(
+        choices=["free", "taken", "closed", "outside_hours", "invalid", "holiday"],
+        help_text="holiday: a public holiday, skipped unless include_holidays; reason names it.",
+    )
     reason = serializers.CharField()
     conflicts = serializers.SerializerMethodField()
     price = serializers.DecimalField(

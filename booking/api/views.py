@@ -124,6 +124,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         recurrence = data.pop("recurrence", None)
         preview = data.pop("preview")
         on_conflict = data.pop("on_conflict")
+        include_holidays = data.pop("include_holidays")
         if recurrence is None:
             booking = services.booking_create(by=request.user, **data)
             booking.public_overlaps = public_overlaps(booking)
@@ -139,6 +140,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             "until": recurrence["until"],
             "attendees": data["attendees"],
             "children_and_youth": data["children_and_youth"],
+            "include_holidays": include_holidays,
         }
         if preview:
             services.check_organisation(request.user, season["organisation"])

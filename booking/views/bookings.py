@@ -112,6 +112,7 @@ def booking_new(request, room_pk: int):
             "until": data["repeat_until"],
             "attendees": data["attendees"],
             "children_and_youth": data["children_and_youth"],
+            "include_holidays": data["include_holidays"],
         }
         try:
             if request.POST.get("action") == "confirm":
