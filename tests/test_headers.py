@@ -116,6 +116,7 @@ def world(people):
         "site-detail": {"pk": pk["site"]},
         "room-detail": {"pk": pk["room"]},
         "room-availability": {"pk": pk["room"]},
+        "api-room-prices": {"pk": pk["room"]},
         "booking-detail": {"pk": pk["booking"]},
         "booking-approve": {"pk": pk["booking"]},
         "booking-cancel-following": {"pk": pk["booking"]},

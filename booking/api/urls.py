@@ -13,6 +13,7 @@ urlpatterns = [
     path("auth/token/", organisations.TokenView.as_view(), name="api-token"),
     path("me/", organisations.MeView.as_view(), name="api-me"),
     path("quotes/", pricing.QuoteView.as_view(), name="api-quotes"),
+    path("rooms/<int:pk>/prices/", pricing.RoomPricesView.as_view(), name="api-room-prices"),
     path("closures/", closures.ClosureView.as_view(), name="api-closures"),
     path("schedule/", schedule.ScheduleView.as_view(), name="api-schedule"),
     path("reports/support/", pricing.SupportReportView.as_view(), name="api-support-report"),

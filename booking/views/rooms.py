@@ -11,6 +11,7 @@ from booking.forms import (
     RoomSearchForm,
 )
 from booking.models import Room, Site
+from booking.price_list import room_price_list
 from booking.selectors import (
     room_availability,
     rooms_free_between,
@@ -147,5 +148,6 @@ def room_week(request, pk: int):
             "monday": monday,
             "previous_week": monday - dt.timedelta(days=7),
             "next_week": monday + dt.timedelta(days=7),
+            "prices": room_price_list(room=room),
         },
     )
