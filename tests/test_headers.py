@@ -117,6 +117,8 @@ def world(people):
         "room-detail": {"pk": pk["room"]},
         "room-availability": {"pk": pk["room"]},
         "api-room-prices": {"pk": pk["room"]},
+        "api-site-guidelines": {"pk": pk["site"]},
+        "booking:site_guidelines": {"pk": pk["site"]},
         "booking-detail": {"pk": pk["booking"]},
         "booking-approve": {"pk": pk["booking"]},
         "booking-cancel-following": {"pk": pk["booking"]},
