@@ -1,6 +1,7 @@
 """A site's guidelines: versioned, and accepted by every booking there (services, API, web)."""
 
 import datetime as dt
+import threading
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -211,3 +212,30 @@ def test_an_officer_publishes_a_new_version_in_the_admin(torg):
     latest = Guidelines.objects.filter(site=site).first()
     assert (latest.version, latest.text_nb, latest.published_by) == (2, RULES_V2, torg.olga)
     assert Guidelines.objects.get(site=site, version=1).text_nb == RULES_V1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_officers_publishing_at_once_get_one_version_each(people):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL's row locks")
+    site, writers = people.room.site, 6
+    barrier = threading.Barrier(writers)
+    versions = []
+
+    def publish(n):
+        barrier.wait()
+        try:
+            versions.append(guidelines_publish(site=site, by=people.olga, text_nb=f"v{n}").version)
+        except ValidationError:
+            versions.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=publish, args=(n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert "refused" not in versions
+    assert sorted(versions) == list(range(1, writers + 1))
