@@ -2,10 +2,12 @@
 
 import datetime as dt
 import threading
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -239,3 +241,16 @@ def test_officers_publishing_at_once_get_one_version_each(people):
         thread.join()
     assert "refused" not in versions
     assert sorted(versions) == list(range(1, writers + 1))
+
+
+def test_seed_demo_gives_the_innbyggertorg_guidelines_that_its_bookings_accepted():
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    torg = Guidelines.objects.get(site__name="Fjordvik innbyggertorg")
+    assert torg.version == 1
+    assert torg.text_nb.startswith("Retningslinjer for lån og leie av lokaler")
+    assert torg.text_en.startswith("Guidelines for borrowing and renting rooms")
+    there = Booking.objects.filter(room__site=torg.site)
+    assert there.exists()
+    assert set(there.values_list("guidelines", flat=True)) == {torg.pk}
+    assert not Booking.objects.exclude(room__site=torg.site).filter(guidelines__isnull=False)
