@@ -7,12 +7,13 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from booking import closures, organisations, people, roles, services
+from booking import closures, guidelines, organisations, people, roles, services
 from booking.admin_photos import RoomPhotoInline, save_room_photos
 from booking.models import (
     Booking,
     Closure,
     Facility,
+    Guidelines,
     Membership,
     OpeningHours,
     Organisation,
@@ -249,6 +250,40 @@ class ClosureAdmin(admin.ModelAdmin):
             obj.pk = closure.pk
             obj._state.adding = False
         _cancelled_message(self, request, cancelled)
+
+
+@admin.register(Guidelines)
+class GuidelinesAdmin(admin.ModelAdmin):
+    """A new version is published through guidelines.guidelines_publish; published
+    versions are read-only, as bookings point at the version they accepted."""
+
+    list_display = ["site", "version", "published_at"]
+    list_filter = ["site"]
+    fields = ["site", "text_nb", "text_nn", "text_en"]
+    list_select_related = ["site"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_changeform_initial_data(self, request):
+        """A new version starts from the current text of the site asked for (?site=)."""
+        initial = super().get_changeform_initial_data(request)
+        site = initial.get("site")
+        current = guidelines.current_guidelines(int(site)) if str(site).isdecimal() else None
+        if current is not None:
+            initial.update(text_nb=current.text_nb, text_nn=current.text_nn,
+                           text_en=current.text_en)  # fmt: skip
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        published = guidelines.guidelines_publish(
+            site=obj.site, by=request.user, text_nb=obj.text_nb, text_nn=obj.text_nn,
+            text_en=obj.text_en,
+        )  # fmt: skip
+        obj.pk, obj.version, obj._state.adding = published.pk, published.version, False
 
 
 @admin.register(Booking)

@@ -89,6 +89,9 @@ class RoomSearchForm(forms.Form):
         return data
 
 
+GUIDELINES_REQUIRED = _("Accept the site's guidelines for borrowing and renting rooms to book.")
+
+
 class BookingForm(forms.Form):
     """One booking: a local date with start and end times, and what the caretaker should know."""
 
@@ -136,8 +139,13 @@ class BookingForm(forms.Form):
         help_text=_("Otherwise weeks on a public holiday are skipped."),
     )
 
-    def __init__(self, *args, organisations=None, **kwargs):
+    def __init__(self, *args, organisations=None, guidelines=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if guidelines is not None:
+            self.fields["accept_guidelines"] = forms.BooleanField(
+                label=_("I have read the guidelines and accept them"),
+                error_messages={"required": GUIDELINES_REQUIRED},
+            )
         if organisations is not None:
             self.fields["organisation"].queryset = organisations
             if organisations:

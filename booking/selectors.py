@@ -31,7 +31,7 @@ def opening_windows(
 def booking_visible_to(user) -> QuerySet[Booking]:
     """Officers see all; members their organisations'; a private booker their own;
     caretakers the bookings at their sites."""
-    qs = Booking.objects.select_related("room__site", "organisation", "booked_by")
+    qs = Booking.objects.select_related("room__site", "organisation", "booked_by", "guidelines")
     if not user.is_authenticated:
         return qs.none()
     if roles.is_officer(user):

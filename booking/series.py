@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from booking import notify, roles, services
+from booking.guidelines import guidelines_to_accept
 from booking.models import Booking, BookingSeries, Closure, Organisation, PriceRule, Room
 from booking.pricing import CapLedger, Quote, quote_price
 from booking.public_holidays import public_holidays
@@ -227,15 +228,18 @@ def series_create(
     notes: str = "",
     on_conflict: str = "fail",
     include_holidays: bool = False,
+    accept_guidelines: bool = False,
     now: dt.datetime | None = None,
 ) -> tuple[BookingSeries, list[Booking], SeriesPlan]:
     """Book the season. ``on_conflict="skip"`` books the free weeks and reports the rest;
     ``"fail"`` books nothing unless every week is free. Public holidays are skipped (and
     reported) without counting as a conflict, unless ``include_holidays``. Planned and
     priced with the organisation's and the room's queues held, so the fair-use cap counts
-    every booking committed before it."""
+    every booking committed before it. At a site with guidelines, ``accept_guidelines``
+    must be true; every occurrence records the version accepted."""
     services.require_email_verified(by)
     services.check_organisation(by, organisation)
+    guidelines = guidelines_to_accept(site=room.site_id, accept_guidelines=accept_guidelines)
     status = Booking.Status.PENDING if room.requires_approval else Booking.Status.CONFIRMED
     try:
         with transaction.atomic():
@@ -260,7 +264,7 @@ def series_create(
                     room=room, organisation=organisation, booked_by=by, start=o.start,
                     end=o.end, title=title, attendees=attendees,
                     children_and_youth=children_and_youth, public=public, notes=notes,
-                    status=status, series=series, **o.quote.snapshot(),
+                    status=status, series=series, guidelines=guidelines, **o.quote.snapshot(),
                 )
                 for o in plan.free
             )  # fmt: skip

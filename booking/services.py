@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from booking import notify, roles
+from booking.guidelines import guidelines_to_accept
 from booking.models import Booking, OpeningHours, Organisation, Room
 from booking.pricing import quote_price
 from booking.rules import check_closed, check_rules
@@ -171,9 +172,13 @@ def booking_create(
     children_and_youth: bool = False,
     public: bool = False,
     notes: str = "",
+    accept_guidelines: bool = False,
     now: dt.datetime | None = None,
 ) -> Booking:
     """Book a room: every rule of the room, then the overlap guard. Pending if it needs approval.
+
+    At a site with guidelines, ``accept_guidelines`` must be true (else a ValidationError
+    on it); the booking records the version accepted.
 
     The price is quoted inside the transaction with the organisation's queue held, so two
     bookings made at once in two rooms cannot both be free past a fair-use cap.
@@ -183,7 +188,9 @@ def booking_create(
     require_email_verified(by)
     check_organisation(by, organisation)
     check_rules(room=room, start=start, end=end, attendees=attendees, now=now)
+    guidelines = guidelines_to_accept(site=room.site_id, accept_guidelines=accept_guidelines)
     booking = Booking(
+        guidelines=guidelines,
         room=room,
         organisation=organisation,
         booked_by=by,

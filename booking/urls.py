@@ -30,6 +30,7 @@ urlpatterns = [
     path("rooms/", views.room_finder, name="room_finder"),
     path("rooms/<int:pk>/", views.room_week, name="room_week"),
     path("rooms/<int:room_pk>/book/", views.booking_new, name="booking_new"),
+    path("sites/<int:pk>/guidelines/", views.site_guidelines, name="site_guidelines"),
     path("bookings/", views.my_bookings, name="my_bookings"),
     path("bookings/<int:pk>/", views.booking_detail, name="booking_detail"),
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from booking import roles
+from booking.guidelines import booking_accept_guidelines
 from booking.timeutil import OSLO
 from config.errors import ConflictError, EmailUnverified
 from lending.availability import free_by_day
@@ -254,9 +255,14 @@ def reservation_create(
     start: dt.date,
     end: dt.date,
     booking=None,
+    accept_guidelines: bool = False,
     now: dt.datetime | None = None,
 ) -> Reservation:
     """Promise units for a period, or raise UnitsTaken naming the days that are full.
+
+    Equipment for a room booking comes under the guidelines the booking accepted; a
+    booking made before its site had guidelines needs ``accept_guidelines`` now (else a
+    ValidationError on it), and then records the version.
 
     Staff reserve for anyone. Anyone else reserves only for themself or for an
     organisation they belong to, and ties it only to an active room booking they may
@@ -282,6 +288,8 @@ def reservation_create(
         short = _short_days(item_type, start, end, quantity, today)
         if short:
             raise UnitsTaken(item_type, short)
+        if booking is not None:
+            booking_accept_guidelines(booking=booking, accept_guidelines=accept_guidelines)
         reservation = Reservation.objects.create(
             borrower=borrower, item_type=item_type, quantity=quantity, start=start, end=end,
             booking=booking, created_by=by,

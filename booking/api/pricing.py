@@ -1,5 +1,6 @@
 """API: price quotes and the support report."""
 
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,6 +14,7 @@ from booking import roles
 from booking.api.fields import LocalDateTimeField
 from booking.api.views import BAD_REQUEST
 from booking.models import Organisation, Room
+from booking.price_list import room_price_list
 from booking.pricing import quote_price
 from booking.reports import support_report
 
@@ -67,6 +69,39 @@ class QuoteSerializer(serializers.Serializer):
 
     def get_reasons(self, obj) -> list[str]:
         return obj.reasons()
+
+
+class PriceListEntrySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=[
+            "voluntary_verified", "voluntary_unverified", "municipal", "commercial", "other",
+            "private",
+        ]
+    )  # fmt: skip
+    label = serializers.CharField()
+    children_and_youth = serializers.BooleanField(
+        help_text="The price of an activity for children and young people, listed where a "
+        "rule makes it differ."
+    )
+    quote = QuoteSerializer(help_text="The quote for the hour from start to end.")
+
+
+class PriceListSerializer(serializers.Serializer):
+    """What each kind of booker pays for one typical hour, from the same rules as quotes."""
+
+    room = serializers.IntegerField(source="room.pk")
+    currency = serializers.SerializerMethodField()
+    hourly_price = serializers.DecimalField(source="room.hourly_price", **MONEY)
+    start = LocalDateTimeField(help_text="The hour quoted: the next Tuesday 18:00 local time.")
+    end = LocalDateTimeField()
+    varies_by_time = serializers.BooleanField(
+        help_text="Some price rule for this room depends on the weekday, the time of day or "
+        "the date: other hours may cost otherwise (POST /quotes/ for a given time)."
+    )
+    prices = PriceListEntrySerializer(source="entries", many=True)
+
+    def get_currency(self, obj) -> str:
+        return "NOK"
 
 
 class OrganisationSupportSerializer(serializers.Serializer):
@@ -133,6 +168,17 @@ class QuoteView(APIView):
             children_and_youth=data["children_and_youth"],
         )
         return Response(QuoteSerializer(quote).data)
+
+
+class RoomPricesView(APIView):
+    """What each kind of booker pays per hour in the room, and why. Public."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: PriceListSerializer})
+    def get(self, request, pk: int):
+        room = get_object_or_404(Room.objects.select_related("site"), pk=pk, is_active=True)
+        return Response(PriceListSerializer(room_price_list(room=room)).data)
 
 
 class SupportReportView(APIView):

@@ -132,6 +132,13 @@ class BookingSerializer(serializers.Serializer):
     price_rule = serializers.CharField(source="price_rule_name", read_only=True)
     price_reasons = serializers.SerializerMethodField()
     price_lines = serializers.JSONField(read_only=True)
+    guidelines_version = serializers.IntegerField(
+        source="guidelines.version",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="The version of the site's guidelines accepted with the booking.",
+    )
     created_at = LocalDateTimeField(read_only=True)
     updated_at = LocalDateTimeField(read_only=True)
 
@@ -188,6 +195,11 @@ class BookingCreateSerializer(BookingWriteSerializer):
     ``start``–``end`` (the local times repeat every chosen weekday until ``until``)."""
 
     recurrence = RecurrenceSerializer(required=False)
+    accept_guidelines = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Required (true) at a site with guidelines (GET /sites/{id}/guidelines/).",
+    )
     preview = serializers.BooleanField(
         required=False, default=False, help_text="Series only: list the weeks, book nothing."
     )

@@ -1,7 +1,16 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from booking.api import closures, my_organisation, organisations, places, pricing, schedule, views
+from booking.api import (
+    closures,
+    guidelines,
+    my_organisation,
+    organisations,
+    places,
+    pricing,
+    schedule,
+    views,
+)
 
 router = DefaultRouter()
 router.register("sites", views.SiteViewSet)
@@ -13,6 +22,12 @@ urlpatterns = [
     path("auth/token/", organisations.TokenView.as_view(), name="api-token"),
     path("me/", organisations.MeView.as_view(), name="api-me"),
     path("quotes/", pricing.QuoteView.as_view(), name="api-quotes"),
+    path(
+        "sites/<int:pk>/guidelines/",
+        guidelines.SiteGuidelinesView.as_view(),
+        name="api-site-guidelines",
+    ),
+    path("rooms/<int:pk>/prices/", pricing.RoomPricesView.as_view(), name="api-room-prices"),
     path("closures/", closures.ClosureView.as_view(), name="api-closures"),
     path("schedule/", schedule.ScheduleView.as_view(), name="api-schedule"),
     path("reports/support/", pricing.SupportReportView.as_view(), name="api-support-report"),

@@ -147,6 +147,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             return Response(SeriesPlanSerializer(series_plan(**season)).data)
         series, bookings, plan = series_create(
             by=request.user,
+            accept_guidelines=data["accept_guidelines"],
             title=data["title"],
             public=data["public"],
             notes=data["notes"],

@@ -1,5 +1,6 @@
 from booking.models.bookings import Booking, BookingSeries
 from booking.models.caretaking import BookingReport
+from booking.models.guidelines import Guidelines
 from booking.models.organisations import Invitation, Membership, Organisation, Profile
 from booking.models.places import Closure, Facility, OpeningHours, Room, RoomPhoto, Site
 from booking.models.pricing import PriceRule
@@ -12,6 +13,7 @@ __all__ = [
     "ChoiceListValidator",
     "Closure",
     "Facility",
+    "Guidelines",
     "Invitation",
     "Membership",
     "OpeningHours",

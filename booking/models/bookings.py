@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from booking.models.guidelines import Guidelines
 from booking.models.organisations import Organisation
 from booking.models.places import Room
 from booking.models.pricing import PriceRule
@@ -127,6 +128,15 @@ class Booking(models.Model):
         blank=True,
         related_name="bookings",
         help_text=_("The weekly series this booking is an occurrence of."),
+    )
+    guidelines = models.ForeignKey(
+        Guidelines,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        verbose_name=_("guidelines accepted"),
+        help_text=_("The version of the site's guidelines the booker accepted."),
     )
     # Grows with every change, so calendar programs take the newest version of the event.
     sequence = models.PositiveIntegerField(_("revision"), default=0)

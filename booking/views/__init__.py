@@ -3,6 +3,7 @@
 from booking.views.bookings import booking_cancel, booking_detail, booking_new, my_bookings
 from booking.views.calendar import activity_calendar, calendar_link_new, calendar_links
 from booking.views.caretaker import caretaker_day, caretaker_home, caretaker_report
+from booking.views.guidelines import site_guidelines
 from booking.views.officers import (
     approval_queue,
     awaiting_verification,
@@ -62,6 +63,7 @@ __all__ = [
     "people_role",
     "room_finder",
     "room_week",
+    "site_guidelines",
     "support_report_download",
     "support_report_page",
 ]

@@ -18,6 +18,7 @@ from booking.forms import (
     CancelForm,
     local_instant,
 )
+from booking.guidelines import current_guidelines
 from booking.models import Booking, Organisation, Room
 from booking.pricing import quote_price
 from booking.selectors import (
@@ -95,8 +96,12 @@ def booking_new(request, room_pk: int):
     """Book a room; a taken time answers with the nearest free times that day."""
     room = get_object_or_404(Room.objects.select_related("site"), pk=room_pk, is_active=True)
     organisations = Organisation.objects.filter(memberships__user=request.user).order_by("name")
+    guidelines = current_guidelines(room.site)
     form = BookingForm(
-        request.POST or None, organisations=organisations, initial=_initial_from_query(request)
+        request.POST or None,
+        organisations=organisations,
+        guidelines=guidelines,
+        initial=_initial_from_query(request),
     )
     conflict, alternatives = None, []
     plan = None
@@ -118,7 +123,8 @@ def booking_new(request, room_pk: int):
             if request.POST.get("action") == "confirm":
                 _series, bookings, plan = series_create(
                     by=request.user, title=data["title"], public=data["public"],
-                    notes=data["notes"], on_conflict="skip", **season,
+                    notes=data["notes"], on_conflict="skip",
+                    accept_guidelines=data.get("accept_guidelines", False), **season,
                 )  # fmt: skip
                 messages.success(request, _series_message(len(bookings), plan))
                 return redirect("booking:my_bookings")
@@ -134,7 +140,7 @@ def booking_new(request, room_pk: int):
         return render(
             request,
             "booking/booking_form.html",
-            {"room": room, "form": form, "plan": plan, "quote": None},
+            {"room": room, "form": form, "plan": plan, "quote": None, "guidelines": guidelines},
             status=200 if plan is not None and not form.errors else 400,
         )
     if request.method == "POST" and form.is_valid():
@@ -151,6 +157,7 @@ def booking_new(request, room_pk: int):
                 children_and_youth=data["children_and_youth"],
                 public=data["public"],
                 notes=data["notes"],
+                accept_guidelines=data.get("accept_guidelines", False),
             )
         except ValidationError as error:
             for field, problems in error.message_dict.items():
@@ -178,6 +185,7 @@ def booking_new(request, room_pk: int):
             "form": form,
             "conflict": conflict,
             "alternatives": alternatives,
+            "guidelines": guidelines,
             # Priced only when the page is shown, not on the way to a redirect.
             "quote": _form_quote(room, form, organisations),
         },

@@ -15,6 +15,7 @@ from booking.forms import (
 )
 from booking.models import Room, Site
 from booking.photos import first_thumbnail, with_first_thumbnail
+from booking.price_list import room_price_list
 from booking.public_holidays import public_holidays
 from booking.selectors import (
     room_availability,
@@ -246,5 +247,6 @@ def room_week(request, pk: int):
             "hours": hours,
             "previous_week": monday - dt.timedelta(days=7),
             "next_week": monday + dt.timedelta(days=7),
+            "prices": room_price_list(room=room),
         },
     )

@@ -78,6 +78,10 @@ class ReservationWriteSerializer(serializers.Serializer):
         queryset=Booking.objects.select_related("organisation", "room__site"), required=False,
         help_text="Equipment for a room booking: reserved for the booking's day.",
     )  # fmt: skip
+    accept_guidelines = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Needed only for a booking made before its site had guidelines.",
+    )  # fmt: skip
 
     def validate(self, data):
         if "booking" not in data:

@@ -189,3 +189,113 @@ BOOKINGS = [
 # A booking goes on the first fitting day from this many days ahead, so it is bookable
 # (notice) and within the coming two weeks; if that day does not fit, a week later.
 FIRST_DAY, WEEKS_TO_TRY = 3, 4
+
+# Modelled on the kind of «Retningslinjer for lån og leie av lokaler på innbyggertorgene»
+# that municipalities publish; staff-entered text, so stored per language.
+GUIDELINES_SITE = "Fjordvik innbyggertorg"
+GUIDELINES_NB = "\n\n".join(
+    [
+        "Retningslinjer for lån og leie av lokaler på Fjordvik innbyggertorg",
+        (
+            "1. Lokalene lånes ut til frivillige organisasjoner, lag og foreninger, kommunale "
+            "enheter og innbyggere. Arrangementet skal være åpent for alle eller for "
+            "organisasjonens medlemmer. Lokalene kan ikke brukes til private fester."
+        ),
+        (
+            "2. Den som booker, er ansvarlig for arrangementet og må være over 18 år. Ansvarlig "
+            "person skal være til stede hele tiden."
+        ),
+        (
+            "3. Lokalet skal forlates ryddig og i samme stand som det ble overtatt: stoler og "
+            "bord settes på plass, søppel tas med eller kastes i kildesortering, og vinduer "
+            "lukkes."
+        ),
+        "4. Alkohol er ikke tillatt. Røyking og bruk av levende lys er forbudt innendørs.",
+        (
+            "5. Antall personer skal ikke overstige det som er oppgitt for rommet. Rømningsveier "
+            "skal holdes frie."
+        ),
+        (
+            "6. Skader og feil meldes straks til vaktmester eller innbyggertorget. Leietaker kan "
+            "bli erstatningsansvarlig for skader som skyldes uaktsomhet."
+        ),
+        (
+            "7. Bookingen avbestilles så snart det er klart at lokalet ikke skal brukes, slik at "
+            "andre kan få det. Gjentatt manglende oppmøte kan føre til at organisasjonen mister "
+            "retten til å booke."
+        ),
+        (
+            "8. Kommunen kan avlyse en booking ved behov, for eksempel ved beredskap eller "
+            "vedlikehold. Berørte får beskjed så tidlig som mulig."
+        ),
+    ]
+)
+GUIDELINES_NN = "\n\n".join(
+    [
+        "Retningslinjer for lån og leige av lokale på Fjordvik innbyggjartorg",
+        (
+            "1. Lokala blir lånte ut til frivillige organisasjonar, lag og foreiningar, kommunale"
+            " einingar og innbyggjarar. Arrangementet skal vere ope for alle eller for medlemmene"
+            " i organisasjonen. Lokala kan ikkje brukast til private festar."
+        ),
+        (
+            "2. Den som bookar, er ansvarleg for arrangementet og må vere over 18 år. Ansvarleg "
+            "person skal vere til stades heile tida."
+        ),
+        (
+            "3. Lokalet skal forlatast ryddig og i same stand som det vart overteke: stolar og "
+            "bord blir sette på plass, boss blir teke med eller kasta i kjeldesortering, og "
+            "vindauge blir lukka."
+        ),
+        "4. Alkohol er ikkje tillate. Røyking og bruk av levande lys er forbode innandørs.",
+        (
+            "5. Talet på personar skal ikkje vere høgare enn det som er oppgitt for rommet. "
+            "Rømmingsvegar skal haldast frie."
+        ),
+        (
+            "6. Skadar og feil blir melde straks til vaktmeister eller innbyggjartorget. "
+            "Leigetakar kan bli erstatningsansvarleg for skadar som kjem av aktløyse."
+        ),
+        (
+            "7. Bookinga blir avbestilt så snart det er klart at lokalet ikkje skal brukast, slik"
+            " at andre kan få det. Gjenteke manglande oppmøte kan føre til at organisasjonen "
+            "mistar retten til å booke."
+        ),
+        (
+            "8. Kommunen kan avlyse ei booking ved behov, til dømes ved beredskap eller "
+            "vedlikehald. Dei det gjeld, får melding så tidleg som mogleg."
+        ),
+    ]
+)
+GUIDELINES_EN = "\n\n".join(
+    [
+        "Guidelines for borrowing and renting rooms at Fjordvik innbyggertorg",
+        (
+            "1. The rooms are lent to voluntary organisations, clubs and associations, municipal "
+            "units and residents. Events must be open to everyone or to the organisation's "
+            "members. The rooms cannot be used for private parties."
+        ),
+        (
+            "2. Whoever books is responsible for the event and must be over 18. The responsible "
+            "person must be present throughout."
+        ),
+        (
+            "3. Leave the room tidy and as you found it: put chairs and tables back, take rubbish"
+            " with you or sort it for recycling, and close the windows."
+        ),
+        "4. Alcohol is not allowed. Smoking and naked flames are forbidden indoors.",
+        "5. No more people than the room is rated for. Keep escape routes clear.",
+        (
+            "6. Report damage and faults at once to the caretaker or the innbyggertorg. The "
+            "booker may be liable for damage caused by negligence."
+        ),
+        (
+            "7. Cancel the booking as soon as you know the room will not be used, so that others "
+            "can have it. Repeated no-shows can cost the organisation its right to book."
+        ),
+        (
+            "8. The municipality may cancel a booking when needed, for instance in an emergency "
+            "or for maintenance. Those affected are told as early as possible."
+        ),
+    ]
+)

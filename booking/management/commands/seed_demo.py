@@ -17,12 +17,16 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from booking import services
+from booking import guidelines, services
 from booking.management.commands._demo_data import (
     BOOKINGS,
     CARETAKER_SITE,
     FACILITIES,
     FIRST_DAY,
+    GUIDELINES_EN,
+    GUIDELINES_NB,
+    GUIDELINES_NN,
+    GUIDELINES_SITE,
     LENDING_NOTE,
     ORGANISATION_NAMES,
     ORGANISATIONS,
@@ -76,6 +80,7 @@ class Command(BaseCommand):
             organisations = self._organisations()
             self._register_sample()
             users = self._users(password, organisations, sites)
+            self._guidelines(sites, users)
             bookings = self._bookings(rooms, organisations, users)
             self.created += describe_rooms(rooms, sites, users["demo-officer"])
             self._closure(rooms)
@@ -200,6 +205,16 @@ class Command(BaseCommand):
         sites[CARETAKER_SITE].caretakers.add(found["demo-caretaker"])
         return found
 
+    def _guidelines(self, sites, users) -> None:
+        """The innbyggertorg's guidelines, published once by the demo officer."""
+        site = sites[GUIDELINES_SITE]
+        if guidelines.current_guidelines(site) is None:
+            guidelines.guidelines_publish(
+                site=site, by=users["demo-officer"], text_nb=GUIDELINES_NB,
+                text_nn=GUIDELINES_NN, text_en=GUIDELINES_EN,
+            )  # fmt: skip
+            self._made(True)
+
     def _bookings(self, rooms, organisations, users) -> list[Booking]:
         demo_people = Q(booked_by__in=users.values()) | Q(organisation__in=organisations.values())
         if Booking.objects.filter(demo_people).exists():
@@ -227,6 +242,7 @@ class Command(BaseCommand):
                     children_and_youth=spec.children_and_youth,
                     public=spec.public,
                     notes=spec.notes,
+                    accept_guidelines=True,  # the demo people have read them
                     now=now,
                 )
             except (ValidationError, ConflictError) as exc:
