@@ -9,7 +9,7 @@ def navigation(request):
         "nav_is_officer": lambda: roles.is_officer(request.user),
         "nav_is_caretaker": lambda: (
             request.user.is_authenticated
-            and (roles.is_officer(request.user) or request.user.caretaker_sites.exists())
+            and (roles.is_officer(request.user) or roles.is_caretaker_somewhere(request.user))
         ),
         "nav_is_counter": lambda: (
             roles.is_counter_staff(request.user) or roles.is_officer(request.user)

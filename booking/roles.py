@@ -1,6 +1,7 @@
 """Who may do what: the one place that answers it for API, web and admin."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import CharField, Value
 
 OFFICER_GROUP = "officer"
 COUNTER_GROUP = "counter"
@@ -8,14 +9,27 @@ COUNTER_GROUP = "counter"
 User = AbstractBaseUser | AnonymousUser
 
 
+# Not a group: marks, in the one query that reads a person's groups, that they are a
+# caretaker of some site (the menu asks both on every page).
+CARETAKER_MARK = " caretaker of a site"  # group names are trimmed, so none starts with a space
+
+
 def _groups(user) -> set[str]:
     if not user.is_authenticated:
         return set()
     cached = getattr(user, "_lokale_groups", None)
     if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
+        caretaking = user.caretaker_sites.through.objects.filter(user_id=user.pk).values_list(
+            Value(CARETAKER_MARK, output_field=CharField())
+        )
+        cached = set(user.groups.values_list("name", flat=True).union(caretaking))
         user._lokale_groups = cached
     return cached
+
+
+def is_caretaker_somewhere(user) -> bool:
+    """A caretaker of at least one site (read with the groups, no query of its own)."""
+    return CARETAKER_MARK in _groups(user)
 
 
 def is_officer(user) -> bool:
