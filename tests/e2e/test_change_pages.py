@@ -87,7 +87,7 @@ def season(people):
 
 
 def test_cancelling_later_weeks_says_how_many_on_a_page_without_javascript(
-    people, season, new_page, browser, live_server
+    people, season, browser, live_server
 ):
     context = browser.new_context(
         base_url=live_server.url, viewport={"width": 360, "height": 800},
