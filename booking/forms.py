@@ -175,6 +175,55 @@ class BookingForm(forms.Form):
         return data
 
 
+class RoomChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.site.name}: {obj.name}"
+
+
+class BookingChangeForm(forms.Form):
+    """A booking moved to another time or room, or with other attendees or notes.
+
+    ``start`` and ``end`` are the chosen local times as instants; what may change is the
+    service's to decide (``booking_update``)."""
+
+    room = RoomChoiceField(
+        Room.objects.filter(is_active=True)
+        .exclude(site__kind=Site.Kind.LENDING_CENTRE)
+        .select_related("site")
+        .order_by("site__name", "name"),
+        label=_("Room"),
+        empty_label=None,
+    )
+    date = forms.DateField(label=_("Date"), widget=DateInput(), validators=[bounded_date])
+    start_time = forms.TimeField(label=_("From"), widget=TimeInput(attrs={"step": 300}))
+    end_time = forms.TimeField(label=_("To"), widget=TimeInput(attrs={"step": 300}))
+    attendees = forms.IntegerField(label=_("Number of people"), min_value=1, max_value=100_000)
+    notes = forms.CharField(
+        required=False,
+        max_length=2000,
+        label=_("Notes for the caretaker"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
+        if day is None or start is None or end is None:
+            return data
+        try:
+            data["start"] = local_instant(day, start)
+        except forms.ValidationError as error:
+            self.add_error("start_time", error)
+        end_day = day + dt.timedelta(days=1) if end == dt.time(0) else day
+        try:
+            data["end"] = local_instant(end_day, end)
+        except forms.ValidationError as error:
+            self.add_error("end_time", error)
+        if "start" in data and "end" in data and data["end"] <= data["start"]:
+            self.add_error("end_time", _("The end must be after the start."))
+        return data
+
+
 class DecisionForm(forms.Form):
     note = forms.CharField(
         required=False,

@@ -284,6 +284,17 @@ def series_create(
     return series, bookings, plan
 
 
+def series_following(booking: Booking):
+    """The active occurrences of the booking's series from this one on: what
+    ``series_cancel_from`` would cancel (none for a booking outside a series)."""
+    return Booking.objects.filter(
+        series_id=booking.series_id,
+        series_id__isnull=False,
+        start__gte=booking.start,
+        status__in=Booking.ACTIVE_STATUSES,
+    )
+
+
 def series_cancel_from(*, booking: Booking, by, reason: str = "") -> int:
     """Cancel this occurrence and every later one of its series; earlier ones stay.
 
@@ -297,11 +308,7 @@ def series_cancel_from(*, booking: Booking, by, reason: str = "") -> int:
     now = timezone.now()
     services.check_may_cancel_started(booking, officer=roles.is_officer(by), reason=reason, now=now)
     with transaction.atomic():
-        following = Booking.objects.filter(
-            series_id=booking.series_id,
-            start__gte=booking.start,
-            status__in=Booking.ACTIVE_STATUSES,
-        ).select_for_update(of=("self",))
+        following = series_following(booking).select_for_update(of=("self",))
         pks = list(following.values_list("pk", flat=True))
         count = Booking.objects.filter(pk__in=pks).update(
             status=Booking.Status.CANCELLED,

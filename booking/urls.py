@@ -34,6 +34,7 @@ urlpatterns = [
     path("bookings/", views.my_bookings, name="my_bookings"),
     path("bookings/<int:pk>/", views.booking_detail, name="booking_detail"),
     path("bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path("bookings/<int:pk>/change/", views.booking_change, name="booking_change"),
     path("approvals/", views.approval_queue, name="approval_queue"),
     path("approvals/<int:pk>/", views.booking_decide, name="booking_decide"),
     path("organisations/new/", views.organisation_new, name="organisation_new"),

@@ -50,6 +50,8 @@ check_known(
         "LOKALE_BOOKING_RETENTION_DAYS",
         "LOKALE_PRIVACY_CONTROLLER",
         "LOKALE_PRIVACY_CONTACT",
+        "LOKALE_MUNICIPALITY_NAME",
+        "LOKALE_MUNICIPALITY_CONTACT",
         *OIDC_ENV_NAMES,
         "LOKALE_BRREG_URL",
         "LOKALE_BRREG_TIMEOUT",
@@ -165,6 +167,8 @@ SOCIALACCOUNT_STORE_TOKENS = False
 
 # Pages load scripts, styles, images and fonts from this service only, and nothing inline:
 # behaviour lives in static/js, looks in static/css (a test reads every page for it).
+# A form refused for a missing or stale CSRF token gets our page, in the visitor's language.
+CSRF_FAILURE_VIEW = "config.pages.csrf_failure"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -356,8 +360,13 @@ LENDING_RETENTION_DAYS = env_int("LOKALE_LENDING_RETENTION_DAYS", 365)
 # Bookings that ended this many days ago lose who booked them and their notes (3 years:
 # the support report's horizon). /privacy/ names who answers for the data, and how to ask.
 BOOKING_RETENTION_DAYS = env_int("LOKALE_BOOKING_RETENTION_DAYS", 1095, minimum=1)
-PRIVACY_CONTROLLER = env_str("LOKALE_PRIVACY_CONTROLLER")
-PRIVACY_CONTACT = env_str("LOKALE_PRIVACY_CONTACT")
+# The municipality that runs the service and where to reach it (an email address or a
+# page): named in the footer's pages, /accessibility/ (feedback) and /privacy/, which
+# has its own controller and contact only where they differ (e.g. a data protection officer).
+MUNICIPALITY_NAME = env_str("LOKALE_MUNICIPALITY_NAME")
+MUNICIPALITY_CONTACT = env_str("LOKALE_MUNICIPALITY_CONTACT")
+PRIVACY_CONTROLLER = env_str("LOKALE_PRIVACY_CONTROLLER", MUNICIPALITY_NAME)
+PRIVACY_CONTACT = env_str("LOKALE_PRIVACY_CONTACT", MUNICIPALITY_CONTACT)
 # Caretakers get the day's schedule at this local time.
 DIGEST_TIME = env_time("LOKALE_DIGEST_TIME", "06:00")
 

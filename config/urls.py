@@ -6,7 +6,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from booking.accounts import AccountEmailView
-from config import privacy_views
+from config import pages, privacy_views
 from config.api import not_found
 from config.auth import AdminLoginForm
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/delete/", privacy_views.account_delete, name="my_account_delete"),
     path("accounts/email/", AccountEmailView.as_view(), name="account_email"),
     path("privacy/", privacy_views.privacy_page, name="privacy"),
+    path("accessibility/", pages.accessibility_page, name="accessibility"),
     path("accounts/", include("allauth.urls")),
     path("api/v1/lending/", include("lending.api.urls")),
     path("api/v1/", include("booking.api.urls")),
@@ -38,7 +39,10 @@ urlpatterns = [
     path("", include("booking.urls")),
 ]
 
+handler400 = "config.pages.bad_request"
 handler403 = "booking.accounts.permission_denied"
+handler404 = "config.pages.page_not_found"
+handler500 = "config.pages.server_error"
 
 if settings.DEBUG:  # uploaded photos; in production the reverse proxy serves /media/
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

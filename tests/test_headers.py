@@ -95,6 +95,7 @@ def world(people):
         "booking:booking_new": {"room_pk": pk["room"]},
         "booking:booking_detail": {"pk": pk["booking"]},
         "booking:booking_cancel": {"pk": pk["booking"]},
+        "booking:booking_change": {"pk": pk["booking"]},
         "booking:booking_decide": {"pk": pk["booking"]},
         "booking:organisation_verify": {"pk": pk["organisation"]},
         "booking:message_resend": {"pk": 1},

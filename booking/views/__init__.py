@@ -3,6 +3,7 @@
 from booking.views.bookings import booking_cancel, booking_detail, booking_new, my_bookings
 from booking.views.calendar import activity_calendar, calendar_link_new, calendar_links
 from booking.views.caretaker import caretaker_day, caretaker_home, caretaker_report
+from booking.views.changes import booking_change
 from booking.views.guidelines import site_guidelines
 from booking.views.officers import (
     approval_queue,
@@ -35,6 +36,7 @@ __all__ = [
     "approval_queue",
     "awaiting_verification",
     "booking_cancel",
+    "booking_change",
     "booking_decide",
     "booking_detail",
     "booking_new",

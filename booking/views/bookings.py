@@ -4,13 +4,13 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from booking import roles, services
 from booking.forms import (
@@ -30,6 +30,7 @@ from booking.series import (
     SeriesConflict,
     series_cancel_from,
     series_create,
+    series_following,
     series_plan,
 )
 from booking.validators import MAX_YEAR, MIN_YEAR
@@ -211,9 +212,7 @@ def booking_detail(request, pk: int):
             "booking": booking,
             "can_manage": can_manage,
             "can_cancel": can_manage and (officer or not started),
-            "started": started,
-            "cancel_form": CancelForm(reason_required=started),
-            "following_form": CancelForm(reason_required=started, auto_id="id_following_%s"),
+            "can_change": can_manage and booking.end > timezone.now(),
             "public_overlaps": public_overlaps(booking) if booking.is_active else [],
             "reports": booking.reports.all() if roles.is_officer(request.user) else [],
         },
@@ -238,17 +237,22 @@ def my_bookings(request):
 
 
 @login_required
-@require_POST
 def booking_cancel(request, pk: int):
     """Cancel one booking, or with ``following`` this week of a series and all later.
 
-    A refusal (the booking has started, an officer gave no reason) is said on the
-    booking's page; nothing is cancelled."""
+    GET asks first: it says what will be cancelled (for ``following``, how many weeks,
+    counted from the database) and changes nothing. POST cancels. A refusal (the booking
+    has started, an officer gave no reason) is said on the booking's page; nothing is
+    cancelled."""
     booking = _visible_booking(request, pk)
+    data = request.POST if request.method == "POST" else request.GET
+    following = bool(data.get("following")) and booking.series_id is not None
+    if request.method != "POST":
+        return _cancel_confirm(request, booking, following=following)
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        if request.POST.get("following") and booking.series_id is not None:
+        if following:
             count = series_cancel_from(booking=booking, by=request.user, reason=reason)
             messages.success(
                 request,
@@ -266,3 +270,29 @@ def booking_cancel(request, pk: int):
         messages.error(request, " ".join(error.messages))
         return redirect("booking:booking_detail", pk=booking.pk)
     return redirect("booking:my_bookings")
+
+
+def _cancel_confirm(request, booking: Booking, *, following: bool):
+    if not roles.can_manage_booking(request.user, booking):
+        raise PermissionDenied
+    started = booking.start <= timezone.now()
+    if not booking.is_active or (started and not roles.is_officer(request.user)):
+        messages.error(request, _("This booking can no longer be cancelled."))
+        return redirect("booking:booking_detail", pk=booking.pk)
+    weeks = list(series_following(booking).order_by("start")) if following else [booking]
+    return render(
+        request,
+        "booking/confirm.html",
+        {
+            "booking": booking,
+            "kind": "cancel_following" if following else "cancel",
+            "count": len(weeks),
+            "first": weeks[0] if weeks else None,
+            "last": weeks[-1] if weeks else None,
+            "form": CancelForm(reason_required=started),
+            "started": started,
+            "action": reverse("booking:booking_cancel", args=[booking.pk]),
+            "hidden": {"following": "1"} if following else {},
+            "back": reverse("booking:booking_detail", args=[booking.pk]),
+        },
+    )

@@ -4,10 +4,11 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from booking import roles
 from booking.calendar_links import calendar_link_renew
@@ -54,10 +55,19 @@ def calendar_links(request):
 
 
 @login_required
-@require_POST
 def calendar_link_new(request, kind: str, pk: int):
-    """Make (or make again) a feed's secret link; the old link stops working at once."""
+    """Make (or make again) a feed's secret link; the old link stops working at once.
+
+    GET asks first (for a link in use: that it stops working) and changes nothing."""
     owner = get_object_or_404(Organisation if kind == "organisation" else Site, pk=pk)
+    if request.method != "POST":
+        if not roles.can_renew_calendar_link(request.user, owner):
+            raise PermissionDenied
+        return render(request, "booking/confirm.html", {
+            "kind": "calendar_link", "owner": owner,
+            "action": reverse("booking:calendar_link_new", args=[kind, pk]), "hidden": {},
+            "back": reverse("booking:calendar_links"),
+        })  # fmt: skip
     calendar_link_renew(owner=owner, by=request.user)
     messages.success(request, _("A new link is made; the old one no longer works."))
     return redirect("booking:calendar_links")

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,7 +51,8 @@ def caretaker_day(request, site: int, day: dt.date):
 @login_required
 def caretaker_report(request, pk: int | None = None):
     """Record a no-show or an incident (the booking in the URL, the form or the query);
-    GET shows the incident form for one booking."""
+    GET shows the incident form for one booking, or with ``kind=no_show`` asks before
+    recording a no-show (and records nothing)."""
     raw = pk if pk is not None else request.POST.get("booking") or request.GET.get("booking")
     booking = get_object_or_404(
         Booking.objects.select_related("room__site", "organisation"), pk=parse_pk(raw)
@@ -58,6 +60,8 @@ def caretaker_report(request, pk: int | None = None):
     if request.method != "POST":
         if not can_see_schedule(request.user, booking.room.site):
             raise PermissionDenied
+        if request.GET.get("kind") == BookingReport.Kind.NO_SHOW:
+            return _no_show_confirm(request, booking)
         return render(request, "booking/caretaker_report.html", {"booking": booking})
     form = CaretakerReportForm(request.POST)
     try:
@@ -71,3 +75,14 @@ def caretaker_report(request, pk: int | None = None):
         messages.success(request, _("Recorded for %(room)s.") % {"room": booking.room.name})
     day = timezone.localtime(booking.start).date()
     return redirect("booking:caretaker_day", site=booking.room.site_id, day=day)
+
+
+def _no_show_confirm(request, booking: Booking):
+    day = timezone.localtime(booking.start).date()
+    return render(request, "booking/confirm.html", {
+        "kind": "no_show", "booking": booking,
+        "who": booking.organisation.name if booking.organisation else _("Private"),
+        "action": reverse("booking:caretaker_report_any"),
+        "hidden": {"booking": booking.pk, "kind": BookingReport.Kind.NO_SHOW},
+        "back": reverse("booking:caretaker_day", args=[booking.room.site_id, day]),
+    })  # fmt: skip

@@ -83,6 +83,48 @@
     if (event.target.closest && event.target.closest("[data-print]")) window.print();
   });
 
+  // Forms marked data-confirm ask first on a page of their own (GET, which changes
+  // nothing); here that page's question opens in a dialog instead, with the same form.
+  function confirmDialog() {
+    var dialog = document.getElementById("confirm-dialog");
+    if (dialog) return dialog;
+    dialog = document.createElement("dialog");
+    dialog.id = "confirm-dialog";
+    dialog.className = "confirm-dialog";
+    dialog.setAttribute("aria-labelledby", "confirm-heading");
+    dialog.addEventListener("click", function (event) {
+      if (event.target.closest("[data-confirm-close]")) {
+        event.preventDefault();
+        dialog.close();
+      }
+    });
+    dialog.addEventListener("close", function () { dialog.textContent = ""; });
+    document.body.appendChild(dialog);
+    return dialog;
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("form[data-confirm]") || typeof HTMLDialogElement !== "function") return;
+    event.preventDefault();
+    var url = form.action + "?" + new URLSearchParams(new FormData(form)).toString();
+    fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) {
+        if (!response.ok || response.redirected) throw new Error(response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        var question = new DOMParser().parseFromString(html, "text/html")
+          .querySelector("[data-confirm-body]");
+        if (!question) throw new Error("no question");
+        var dialog = confirmDialog();
+        dialog.textContent = "";
+        dialog.appendChild(document.importNode(question, true));
+        dialog.showModal();
+      })
+      .catch(function () { window.location.href = url; });
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("form[data-booking-form]");
     var section = form && form.querySelector("[data-quote-url]");

@@ -135,7 +135,9 @@ def test_an_officer_on_the_web_gives_a_reason_to_cancel_a_started_booking(people
     booking = started(people)
     olga = web(people.olga)
     detail = olga.get(f"/bookings/{booking.pk}/").content.decode()
-    assert 'name="reason"' in detail and "required" in detail
+    assert f'action="/bookings/{booking.pk}/cancel/"' in detail
+    confirm = olga.get(f"/bookings/{booking.pk}/cancel/").content.decode()
+    assert 'name="reason"' in confirm and "required" in confirm
     olga.post(f"/bookings/{booking.pk}/cancel/")
     assert Booking.objects.get(pk=booking.pk).status == "confirmed"
     olga.post(f"/bookings/{booking.pk}/cancel/", {"reason": "Skolen var stengt"})

@@ -55,6 +55,7 @@ def test_member_finds_a_free_room_books_it_sees_it_and_cancels(town, page):
     visit(page, "my-bookings")
     mine = page.locator(".card", has_text="Sjakktrening")
     mine.locator("button[type=submit]").click()
+    page.locator("dialog[open]").get_by_role("button", name="Ja, avbestill bookingen").click()
     page.wait_for_url("**/bookings/")
     booking.refresh_from_db()
     assert booking.status == "cancelled"

@@ -47,6 +47,7 @@ def test_the_caretaker_sees_today_marks_a_no_show_and_prints_one_page(people, bu
     visit(page, "caretaker-day")
     first = page.locator(".run", has_text="Matter fram")
     first.get_by_role("button", name=re.compile("Møtte ikke opp")).click()
+    page.locator("dialog[open]").get_by_role("button", name="Ja, registrer det").click()
     page.wait_for_url("**/caretaker/*/*/")
     assert "Registrert for Aulaen" in page.locator(".messages").inner_text()
     assert BookingReport.objects.get().booking == busy_day
@@ -63,6 +64,7 @@ def test_the_activity_calendar_and_calendar_links_pages(people, page):
     log_in(page, "alice")
     page.goto("/calendar/links/")
     page.get_by_role("button", name=re.compile("Lag lenke")).first.click()
+    page.locator("dialog[open]").get_by_role("button", name="Ja, lag ny lenke").click()
     page.wait_for_url("**/calendar/links/")
     assert page.get_by_role("link", name=re.compile("Kalenderstrøm")).count() == 1
     visit(page, "calendar-links")
