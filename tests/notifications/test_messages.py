@@ -74,6 +74,35 @@ def test_the_recipient_language_chooses_the_words(people, sent):
     assert "Your booking is confirmed" in mail.outbox[0].body
 
 
+def test_a_nynorsk_profile_gets_its_messages_in_nynorsk(people, sent):
+    Profile.objects.create(user=people.alice, language="nn")
+    booking = sent(lambda: book(people))
+    sent(lambda: services.booking_cancel(booking=booking, by=people.olga, reason="Vasskade"))
+    confirmed, cancelled = mail.outbox
+    assert confirmed.subject.startswith("Stadfesta: Aulaen ")
+    assert "Bookinga er stadfesta" in confirmed.body and "Helsing Lokale" in confirmed.body
+    assert cancelled.subject.startswith("Avlyst: Aulaen ")
+    assert "Ein sakshandsamar i kommunen har avlyst denne bookinga" in cancelled.body
+    weekdays = ("måndag", "tysdag", "onsdag", "torsdag", "fredag", "laurdag", "sundag")
+    assert any(f"{day} " in confirmed.body for day in weekdays)
+    assert Message.objects.filter(language="nn").count() == 2
+
+
+def test_every_message_written_per_language_has_a_nynorsk_version():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    bokmaal = sorted(root.glob("*/templates/messages/*.nb.*"))
+    assert bokmaal
+    lacking = [
+        str(path.relative_to(root))
+        for path in bokmaal
+        if not path.name.startswith("account_mail.")
+        and not path.with_name(path.name.replace(".nb.", ".nn.")).exists()
+    ]
+    assert lacking == []
+
+
 def test_a_request_is_received_then_approved_or_rejected_with_the_note(people, sent):
     room = RoomFactory(name="Gymsalen", requires_approval=True)
     first = sent(lambda: book(people, room=room))
