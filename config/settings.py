@@ -229,7 +229,9 @@ LANGUAGES = [
     ("nn", _("Norwegian Nynorsk")),
     ("en", _("English")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first; then nynorsk for django-allauth's own texts, which allauth does not ship
+# (makemessages writes only to the first path).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
