@@ -10,6 +10,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.account.views import EmailView
 from allauth.core import context as allauth_context
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.validators import MaxLengthValidator
 from django.shortcuts import render
@@ -29,6 +30,12 @@ LOGIN_MAX_LENGTH = 254
 LOCKOUT_NAME_LENGTH = 255
 
 
+def _message_language() -> str:
+    """The active language if Lokale speaks it (nb, nn, en), else bokmål."""
+    language = (translation.get_language() or "nb")[:2]
+    return language if language in dict(settings.LANGUAGES) else "nb"
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render allauth's mail in the reader's language now and record it in the outbox,
@@ -40,7 +47,7 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
         message = self.render_mail(template_prefix, email, ctx)
-        language = "en" if (translation.get_language() or "nb").startswith("en") else "nb"
+        language = _message_language()
         notifications.enqueue(
             channel="email",
             recipient=email,

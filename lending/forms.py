@@ -54,7 +54,8 @@ class BorrowerForm(forms.Form):
     )  # fmt: skip
     email = forms.EmailField(label=_("Email"), required=False)
     language = forms.ChoiceField(
-        label=_("Language for messages"), choices=[("nb", "Norsk"), ("en", "English")]
+        label=_("Language for messages"),
+        choices=[("nb", "Bokmål"), ("nn", "Nynorsk"), ("en", "English")],
     )
     is_minor = forms.BooleanField(label=_("Under 18"), required=False)
     guardian_name = forms.CharField(

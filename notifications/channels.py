@@ -2,10 +2,9 @@
 
 Templates live with the app that decides what to say, under ``messages/``:
 ``<template>.subject.txt`` and ``<template>.txt`` for email, ``<template>.sms.txt`` for
-SMS, each in a version per language (``<template>.nb.txt``, ``<template>.en.txt``; bokmål
-when the recipient's language has none) or one file for every language whose texts go
-through ``{% translate %}`` (``<template>.txt``). They are rendered in Europe/Oslo time with
-the message's language active; sealed secrets (``sealing``) are opened only here.
+SMS: one file for every language (nb, nn, en), whose texts go through ``{% translate %}``.
+They are rendered in Europe/Oslo time with the message's language active; sealed secrets
+(``sealing``) are opened only here.
 """
 
 import hashlib
@@ -29,11 +28,9 @@ class Transient(Exception):
 
 
 def _render(message: Message, suffix: str) -> str:
-    languages = (message.language, "nb")
-    names = [f"messages/{message.template}.{lang}.{suffix}" for lang in languages]
-    names.append(f"messages/{message.template}.{suffix}")
+    name = f"messages/{message.template}.{suffix}"
     with translation.override(message.language), timezone.override(settings.TIME_ZONE):
-        return render_to_string(names, sealing.opened(message.context))
+        return render_to_string(name, sealing.opened(message.context))
 
 
 def message_id(message: Message) -> str:

@@ -1,4 +1,5 @@
-"""Compile locale/*/LC_MESSAGES/*.po into .mo files with polib (no system gettext needed)."""
+"""Compile locale/*/LC_MESSAGES/*.po and locale_allauth/*/LC_MESSAGES/*.po (every language:
+nb, nn) into .mo files with polib (no system gettext needed)."""
 
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> int:
     compiled = 0
-    for po_path in sorted((ROOT / "locale").glob("*/LC_MESSAGES/*.po")):
+    for po_path in sorted(ROOT.glob("locale*/*/LC_MESSAGES/*.po")):
         catalogue = polib.pofile(str(po_path))
         untranslated = [e.msgid for e in catalogue.untranslated_entries()]
         if untranslated:

@@ -45,7 +45,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 def test_time_zone_and_languages():
     assert settings.TIME_ZONE == "Europe/Oslo" and settings.USE_TZ
     assert settings.LANGUAGE_CODE == "nb"
-    assert [code for code, _ in settings.LANGUAGES] == ["nb", "en"]
+    assert [code for code, _ in settings.LANGUAGES] == ["nb", "nn", "en"]
 
 
 @pytest.mark.django_db

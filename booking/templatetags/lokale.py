@@ -10,7 +10,7 @@ register = template.Library()
 
 
 def _day(value) -> str:
-    fmt = "l j. F" if (get_language() or "nb").startswith("nb") else "l j F"
+    fmt = "l j F" if (get_language() or "nb").startswith("en") else "l j. F"
     return date_format(value, fmt)
 
 

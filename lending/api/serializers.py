@@ -112,7 +112,7 @@ class BorrowerWriteSerializer(serializers.Serializer):
     name = StrictCharField(max_length=200)
     phone = StrictCharField(max_length=20, required=False, allow_blank=True, default="")
     email = serializers.EmailField(required=False, allow_blank=True, default="")
-    language = serializers.ChoiceField(choices=["nb", "en"], default="nb")
+    language = serializers.ChoiceField(choices=["nb", "nn", "en"], default="nb")
     is_minor = serializers.BooleanField(default=False)
     guardian_name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     guardian_phone = StrictCharField(max_length=20, required=False, allow_blank=True, default="")
