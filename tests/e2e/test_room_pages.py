@@ -1,4 +1,4 @@
-"""A resident, not signed in, judges a room: description, photos, step-free access."""
+"""A resident, not signed in, judges a room: description, photos, step-free access, price."""
 
 import pytest
 
@@ -43,6 +43,13 @@ def test_a_resident_reads_about_a_room_with_photos_before_signing_in(described, 
     )
     map_link = page.get_by_role("link", name="Vis på kart")
     assert map_link.get_attribute("href").startswith("https://www.openstreetmap.org/?mlat=58.4598")
+    # What a verified voluntary organisation pays, before anyone signs in (the default
+    # price list: free in schools), against what a private person pays.
+    voluntary = page.locator("section.prices tr.price-voluntary_verified")
+    assert voluntary.locator("td.num").inner_text().replace(",", ".") == "0.00"
+    assert "frivillig" in voluntary.inner_text().lower()
+    private = page.locator("section.prices tr.price-private td.num").first.inner_text()
+    assert float(private.replace(",", ".").replace("\xa0", "")) > 0
     visit(page, "room-info")
     page.set_viewport_size({"width": 1280, "height": 800})
     check_accessibility(page)
