@@ -363,7 +363,7 @@ class PriceRuleForm(forms.ModelForm):
             "order", "name", "active", "booker_kinds", "voluntary_verified", "site_kinds",
             "room", "weekdays", "time_from", "time_to", "children_and_youth", "valid_from",
             "valid_until", "free_hours_per_week", "effect", "percent_off", "hourly_price",
-            "reason_nb", "reason_en",
+            "reason_nb", "reason_nn", "reason_en",
         ]  # fmt: skip
 
 
@@ -388,7 +388,7 @@ class PriceRuleAdmin(admin.ModelAdmin):
             },
         ),
         (_("Effect"), {"fields": ["effect", "percent_off", "hourly_price"]}),
-        (_("Reason shown with the price"), {"fields": ["reason_nb", "reason_en"]}),
+        (_("Reason shown with the price"), {"fields": ["reason_nb", "reason_nn", "reason_en"]}),
     ]  # fmt: skip
 
 

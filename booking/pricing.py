@@ -18,13 +18,31 @@ from booking.timeutil import UTC, to_local, wall_time
 ORE = Decimal("0.01")
 HUNDRED = Decimal(100)
 SECONDS_PER_HOUR = Decimal(3600)
-FULL_PRICE_REASON = ("Full leiepris for rommet.", "The room's full rent.")
+# The reasons a price is given with: (bokmål, English, nynorsk), like PriceRule's.
+FULL_PRICE_REASON = (
+    "Full leiepris for rommet.",
+    "The room's full rent.",
+    "Full leigepris for rommet.",
+)
 CAP_REASON = (
     "Grensen på %(hours)s gratis timer per uke på dette stedet er nådd; timene over "
     "grensen prises etter neste regel.",
     "The limit of %(hours)s free hours a week at this site is reached; the hours beyond "
     "it are priced by the next rule.",
+    "Grensa på %(hours)s gratis timar i veka på denne staden er nådd; timane over "
+    "grensa blir prisa etter neste regel.",
 )
+
+
+def in_language(texts: dict, language: str | None = None) -> str:
+    """One of a reason's texts ({"nb", "en", "nn"}) in the language given or active:
+    nynorsk falls back to bokmål where a rule has no nynorsk text."""
+    language = language or get_language() or "nb"
+    if language.startswith("en"):
+        return texts["en"]
+    if language.startswith("nn"):
+        return texts.get("nn") or texts["nb"]
+    return texts["nb"]
 
 
 def money(value: Decimal) -> Decimal:
@@ -51,6 +69,7 @@ class PriceLine:
     price: Decimal
     reason_nb: str
     reason_en: str
+    reason_nn: str = ""
 
     @property
     def waived(self) -> Decimal:
@@ -58,7 +77,7 @@ class PriceLine:
 
     @property
     def reason(self) -> str:
-        return self.reason_en if (get_language() or "nb").startswith("en") else self.reason_nb
+        return in_language({"nb": self.reason_nb, "en": self.reason_en, "nn": self.reason_nn})
 
     def as_json(self) -> dict:
         """The line as stored in Booking.price_lines (money as exact decimal strings)."""
@@ -71,6 +90,7 @@ class PriceLine:
             "price": str(self.price),
             "reason_nb": self.reason_nb,
             "reason_en": self.reason_en,
+            "reason_nn": self.reason_nn,
         }
 
 
@@ -101,17 +121,19 @@ class Quote:
             "price_rule": rule,
             "price_rule_name": rule.name if rule else "",
             "price_reasons": [
-                {"nb": nb, "en": en}
-                for nb, en in dict.fromkeys((x.reason_nb, x.reason_en) for x in self.lines)
+                {"nb": nb, "en": en, "nn": nn}
+                for nb, en, nn in dict.fromkeys(
+                    (x.reason_nb, x.reason_en, x.reason_nn) for x in self.lines
+                )
             ],
             "price_lines": [line.as_json() for line in self.lines],
         }
 
     def reasons(self, language: str | None = None) -> list[str]:
-        english = (language or get_language() or "nb").startswith("en")
         seen: list[str] = []
         for line in self.lines:
-            text = line.reason_en if english else line.reason_nb
+            texts = {"nb": line.reason_nb, "en": line.reason_en, "nn": line.reason_nn}
+            text = in_language(texts, language)
             if text not in seen:
                 seen.append(text)
         return seen
@@ -245,10 +267,13 @@ def _price_of(rule: PriceRule | None, full: Decimal, hours: Decimal) -> Decimal:
 def _line(room, rule, start, end, extra_reason=None) -> PriceLine:
     hours = hours_between(start, end)
     full = money(room.hourly_price * hours)
-    nb, en = (rule.reason_nb, rule.reason_en) if rule else FULL_PRICE_REASON
+    nb, en, nn = (rule.reason_nb, rule.reason_en, rule.reason_nn) if rule else FULL_PRICE_REASON
+    nn = nn or nb
     if extra_reason:
-        nb, en = f"{extra_reason[0]} {nb}", f"{extra_reason[1]} {en}"
-    return PriceLine(start, end, rule, full, _price_of(rule, full, hours), nb, en)
+        nb, en, nn = (
+            f"{extra} {text}" for extra, text in zip(extra_reason, (nb, en, nn), strict=True)
+        )
+    return PriceLine(start, end, rule, full, _price_of(rule, full, hours), nb, en, nn)
 
 
 def quote_price(
@@ -299,10 +324,7 @@ def _price_segment(rules, first, room, organisation, cy, start, end, ledger, ext
             continue
         if rule.free_hours_per_week is None:
             return [_line(room, rule, start, end, extra)]
-        cap_reason = (
-            CAP_REASON[0] % {"hours": rule.free_hours_per_week},
-            CAP_REASON[1] % {"hours": rule.free_hours_per_week},
-        )
+        cap_reason = tuple(text % {"hours": rule.free_hours_per_week} for text in CAP_REASON)
         if organisation is None:
             continue  # a fair-use cap counts an organisation's hours; private bookers skip it
         week = _week_start(start)

@@ -63,6 +63,9 @@ def default_price_rules(transactional_db):
     from django.apps import apps
 
     importlib.import_module("booking.migrations.0004_default_price_rules").install(apps, None)
+    importlib.import_module("booking.migrations.0016_price_rule_reason_nynorsk").add_nynorsk(
+        apps, None
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,5 @@
 import datetime as dt
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -8,6 +7,7 @@ from rest_framework import serializers
 from booking.api.fields import BoundedDateField, LocalDateTimeField, StrictCharField
 from booking.api.places import RoomInformationMixin
 from booking.models import Booking, Facility, Organisation, Room, Site
+from booking.pricing import in_language
 from booking.timeutil import to_local
 
 
@@ -143,9 +143,8 @@ class BookingSerializer(serializers.Serializer):
     updated_at = LocalDateTimeField(read_only=True)
 
     def get_price_reasons(self, obj) -> list[str]:
-        """In the language of the request: bokmål unless English was asked for."""
-        key = "en" if (get_language() or "nb").startswith("en") else "nb"
-        return [reason[key] for reason in obj.price_reasons]
+        """In the language of the request (nynorsk falls back to bokmål)."""
+        return [in_language(reason) for reason in obj.price_reasons]
 
 
 class BookingWriteSerializer(serializers.Serializer):

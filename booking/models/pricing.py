@@ -96,6 +96,9 @@ class PriceRule(models.Model):
     )
     reason_nb = models.CharField(_("reason (bokmål)"), max_length=300)
     reason_en = models.CharField(_("reason (English)"), max_length=300)
+    reason_nn = models.CharField(
+        _("reason (nynorsk)"), max_length=300, blank=True, help_text=_("Empty: the bokmål text.")
+    )
 
     class Meta:
         ordering = ["order", "id"]

@@ -61,6 +61,14 @@ def test_verified_voluntary_is_free_in_a_school_and_says_why(school_room):
     assert q.rule.name == "Frivillige organisasjoner"
     assert "frivillige organisasjoner" in q.reasons("nb")[0]
     assert "voluntary organisations" in q.reasons("en")[0]
+    assert "frivillige organisasjonar låner skular" in q.reasons("nn")[0]
+
+
+def test_a_rule_without_nynorsk_gives_its_bokmal_text_in_nynorsk(school_room):
+    PriceRule.objects.filter(name="Frivillige organisasjoner").update(reason_nn="")
+    q = quote(school_room, org("voluntary", verified=True), next_weekday_at(1, 18))
+    assert q.reasons("nn") == q.reasons("nb")
+    assert q.snapshot()["price_reasons"][0]["nn"] == q.reasons("nb")[0]
 
 
 def test_verified_voluntary_pays_in_a_sports_hall_the_rules_do_not_cover(hall_room):
@@ -74,6 +82,7 @@ def test_unverified_voluntary_pays_and_is_told_it_awaits_verification(school_roo
     assert q.price == q.full_price
     assert "venter på verifisering" in q.reasons("nb")[0]
     assert "awaiting verification as a voluntary organisation" in q.reasons("en")[0]
+    assert "ventar på verifisering" in q.reasons("nn")[0]
 
 
 def test_children_and_youth_free_for_non_commercial_but_not_commercial(hall_room):
