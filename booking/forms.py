@@ -92,6 +92,28 @@ class RoomSearchForm(forms.Form):
 GUIDELINES_REQUIRED = _("Accept the site's guidelines for borrowing and renting rooms to book.")
 
 
+def clean_local_interval(form: forms.Form, data: dict) -> bool:
+    """Turn the form's ``date``, ``start_time`` and ``end_time`` (Oslo wall-clock) into
+    ``start`` and ``end`` instants, naming the field of a time that does not exist or an
+    end before the start. False when a part is missing (its own error is already given)."""
+    day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
+    if day is None or start is None or end is None:
+        return False
+    try:
+        data["start"] = local_instant(day, start)
+    except forms.ValidationError as error:
+        form.add_error("start_time", error)
+    # An end of 00:00 is midnight at the end of the day.
+    end_day = day + dt.timedelta(days=1) if end == dt.time(0) else day
+    try:
+        data["end"] = local_instant(end_day, end)
+    except forms.ValidationError as error:
+        form.add_error("end_time", error)
+    if "start" in data and "end" in data and data["end"] <= data["start"]:
+        form.add_error("end_time", _("The end must be after the start."))
+    return True
+
+
 class BookingForm(forms.Form):
     """One booking: a local date with start and end times, and what the caretaker should know."""
 
@@ -153,21 +175,9 @@ class BookingForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
-        if day is None or start is None or end is None:
+        day = data.get("date")
+        if not clean_local_interval(self, data):
             return data
-        try:
-            data["start"] = local_instant(day, start)
-        except forms.ValidationError as error:
-            self.add_error("start_time", error)
-        # An end of 00:00 is midnight at the end of the day.
-        end_day = day + dt.timedelta(days=1) if end == dt.time(0) else day
-        try:
-            data["end"] = local_instant(end_day, end)
-        except forms.ValidationError as error:
-            self.add_error("end_time", error)
-        if "start" in data and "end" in data and data["end"] <= data["start"]:
-            self.add_error("end_time", _("The end must be after the start."))
         if data.get("repeat_until"):
             if data["repeat_until"] < day:
                 self.add_error("repeat_until", _("Must not be before the date."))
@@ -207,20 +217,7 @@ class BookingChangeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
-        if day is None or start is None or end is None:
-            return data
-        try:
-            data["start"] = local_instant(day, start)
-        except forms.ValidationError as error:
-            self.add_error("start_time", error)
-        end_day = day + dt.timedelta(days=1) if end == dt.time(0) else day
-        try:
-            data["end"] = local_instant(end_day, end)
-        except forms.ValidationError as error:
-            self.add_error("end_time", error)
-        if "start" in data and "end" in data and data["end"] <= data["start"]:
-            self.add_error("end_time", _("The end must be after the start."))
+        clean_local_interval(self, data)
         return data
 
 
