@@ -8,7 +8,6 @@ import datetime as dt
 import hashlib
 import secrets
 
-import phonenumbers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from booking import notify, roles
 from booking.models import Invitation, Membership, Organisation
 from booking.organisations import _fail, _may_administer, organisation_update
+from booking.phones import phone_e164
 from config.errors import EmailUnverified
 
 INVITATION_LIFETIME = dt.timedelta(days=14)
@@ -31,27 +31,11 @@ PROFILE_FIELDS = (
     "in_directory",
     "public_description",
 )
-PHONE_REGION = "NO"
 
 
 def token_digest(token: str) -> str:
     """What the database keeps of an invitation's secret."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def phone_e164(value: str, *, field: str = "contact_phone") -> str:
-    """A phone number in E.164 (``+4791234567``); Norwegian when it has no country code.
-    Empty stays empty; anything that is not a possible number is a ValidationError."""
-    value = (value or "").strip()
-    if not value:
-        return ""
-    try:
-        number = phonenumbers.parse(value, PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise _fail(field, _("Enter a valid phone number, such as 912 34 567 or +46 70 123 45 67."))
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def organisation_profile_update(*, organisation: Organisation, by, **fields) -> Organisation:

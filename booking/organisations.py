@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from booking import roles
 from booking.models import Membership, Organisation
+from booking.phones import phone_e164
 from config.errors import EmailUnverified
 from registry.lookup import unit_lookup
 from registry.orgnr import org_number_is_valid
@@ -36,6 +37,8 @@ def organisation_create(*, by, join: bool = True, **fields) -> Organisation:
     """
     for unverifiable in UNVERIFIED_FIELDS:
         fields.pop(unverifiable, None)
+    if "contact_phone" in fields:
+        fields["contact_phone"] = phone_e164(fields["contact_phone"])
     organisation = Organisation(**fields)
     organisation.full_clean()
     organisation.save()
@@ -60,6 +63,8 @@ def organisation_update(*, organisation: Organisation, by, **fields) -> Organisa
     for unverifiable in UNVERIFIED_FIELDS:
         if unverifiable in fields:
             raise _fail(unverifiable, _("Only a booking officer verifies an organisation."))
+    if "contact_phone" in fields:
+        fields["contact_phone"] = phone_e164(fields["contact_phone"])
     with transaction.atomic():
         current = Organisation.objects.select_for_update().get(pk=organisation.pk)
         changed = [name for name, value in fields.items() if getattr(current, name) != value]

@@ -67,3 +67,29 @@ def test_organisation_list_is_your_own_and_everything_for_officers(people, clien
     everything = client_for(people.olga).get("/api/v1/organisations/").json()["results"]
     assert {o["name"] for o in everything} == {"Ås Sjakklubb", "Nordby Korps"}
     assert client_for(None).get("/api/v1/organisations/").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "phone, stored", [("912 34 567", "+4791234567"), ("+46 70 123 45 67", "+46701234567")]
+)
+def test_a_registered_organisations_phone_is_kept_in_e164(people, client_for, phone, stored):
+    response = client_for(people.bob).post(
+        "/api/v1/organisations/",
+        {"name": "Korpset", "category": "voluntary", "contact_phone": phone},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert Organisation.objects.get(name="Korpset").contact_phone == stored
+
+
+@pytest.mark.parametrize("phone", ["ring meg", "12", "9" * 40])
+def test_a_registered_organisations_bad_phone_is_400_and_saves_nothing(people, client_for, phone):
+    before = Organisation.objects.count(), Membership.objects.count()
+    response = client_for(people.bob).post(
+        "/api/v1/organisations/",
+        {"name": "Korpset", "category": "voluntary", "contact_phone": phone},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "contact_phone" in response.json()
+    assert (Organisation.objects.count(), Membership.objects.count()) == before
