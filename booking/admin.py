@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 
 from booking import closures, guidelines, organisations, people, roles, services
 from booking.admin_photos import RoomPhotoInline, save_room_photos
+from booking.admin_pricing import PriceRuleAdmin  # noqa: F401 (registers the price list)
 from booking.models import (
     Booking,
     Closure,
@@ -17,7 +18,6 @@ from booking.models import (
     Membership,
     OpeningHours,
     Organisation,
-    PriceRule,
     Profile,
     Room,
     RoomPhoto,
@@ -325,71 +325,6 @@ class BookingAdmin(admin.ModelAdmin):
     @admin.action(permissions=["decide"], description=_("Cancel selected bookings"))
     def cancel(self, request, queryset):
         self._apply(request, queryset, services.booking_cancel, _("%(count)d cancelled."))
-
-
-class ListChoiceField(forms.TypedMultipleChoiceField):
-    """A JSON list edited as checkboxes."""
-
-    widget = forms.CheckboxSelectMultiple
-
-    def prepare_value(self, value):
-        return value if isinstance(value, list) else []
-
-
-class PriceRuleForm(forms.ModelForm):
-    booker_kinds = ListChoiceField(
-        choices=PriceRule.BOOKER_KINDS,
-        required=False,
-        label=_("who books"),
-        help_text=_("None ticked: anyone."),
-    )
-    site_kinds = ListChoiceField(
-        choices=Site.Kind.choices,
-        required=False,
-        label=_("site kinds"),
-        help_text=_("None ticked: any site."),
-    )
-    weekdays = ListChoiceField(
-        choices=OpeningHours.Weekday.choices,
-        coerce=int,
-        required=False,
-        label=_("weekdays"),
-        help_text=_("None ticked: every day."),
-    )
-
-    class Meta:
-        model = PriceRule
-        fields = [
-            "order", "name", "active", "booker_kinds", "voluntary_verified", "site_kinds",
-            "room", "weekdays", "time_from", "time_to", "children_and_youth", "valid_from",
-            "valid_until", "free_hours_per_week", "effect", "percent_off", "hourly_price",
-            "reason_nb", "reason_nn", "reason_en",
-        ]  # fmt: skip
-
-
-@admin.register(PriceRule)
-class PriceRuleAdmin(admin.ModelAdmin):
-    """The price list: the first active rule that matches decides."""
-
-    form = PriceRuleForm
-    list_display = ["order", "name", "effect", "percent_off", "hourly_price", "active"]
-    list_display_links = ["name"]
-    list_editable = ["order", "active"]
-    fieldsets = [
-        (None, {"fields": ["order", "name", "active"]}),
-        (
-            _("When it applies (empty means any)"),
-            {
-                "fields": [
-                    "booker_kinds", "voluntary_verified", "site_kinds", "room", "weekdays",
-                    ("time_from", "time_to"), "children_and_youth",
-                    ("valid_from", "valid_until"), "free_hours_per_week",
-                ]
-            },
-        ),
-        (_("Effect"), {"fields": ["effect", "percent_off", "hourly_price"]}),
-        (_("Reason shown with the price"), {"fields": ["reason_nb", "reason_nn", "reason_en"]}),
-    ]  # fmt: skip
 
 
 admin.site.register(Profile)

@@ -12,14 +12,19 @@ from django.utils.translation import gettext as _
 
 from booking import notify, roles
 from booking.guidelines import guidelines_to_accept
+from booking.locks import (
+    DEADLOCK_RETRIES,
+    is_deadlock,
+    is_overlap_violation,
+    queue_for_organisation,
+    queue_for_room,
+)
 from booking.models import Booking, OpeningHours, Organisation, Room
 from booking.pricing import quote_price
 from booking.rules import check_closed, check_rules
 from booking.signals import bookings_released
 from booking.timeutil import UTC, to_local
 from config.errors import ConflictError, EmailUnverified
-
-OVERLAP_CONSTRAINT = "booking_no_overlap"
 
 
 class BookingConflict(ConflictError):
@@ -45,52 +50,6 @@ def _conflicts(room: Room, start: dt.datetime, end: dt.datetime, exclude_pk=None
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
     return list(qs.only("start", "end").order_by("start"))
-
-
-def is_overlap_violation(error: IntegrityError) -> bool:
-    cause = error.__cause__
-    diag = getattr(cause, "diag", None)
-    return getattr(cause, "sqlstate", None) == "23P01" and (
-        diag is None or diag.constraint_name == OVERLAP_CONSTRAINT
-    )
-
-
-def _is_deadlock(error: OperationalError) -> bool:
-    return getattr(error.__cause__, "sqlstate", None) == "40P01"
-
-
-DEADLOCK_RETRIES = 5
-ROOM_LOCK_NAMESPACE = 0x4C4F  # "LO": pg_advisory_xact_lock(namespace, room id)
-ORGANISATION_LOCK_NAMESPACE = 0x4C50  # "LP": pg_advisory_xact_lock(namespace, organisation id)
-
-
-def queue_for_room(room_id: int) -> None:
-    """Writers to one room take turns until their transaction ends.
-
-    Not the guard: the exclusion constraint is. Without this, many simultaneous inserts
-    into one room check each other's uncommitted rows and deadlock in a storm, and the
-    victims' retries collide again; with it they queue and each meets the constraint.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ROOM_LOCK_NAMESPACE, room_id])
-
-
-def queue_for_organisation(organisation_id: int | None) -> None:
-    """Writers that price an organisation's bookings take turns until their transaction ends.
-
-    The guard of the fair-use cap, which counts an organisation's free hours per site and
-    week across rooms, so no room's queue serialises it: a quote made with this held sees
-    every booking of the organisation committed before it. Taken before any room's queue
-    and before any booking row (organisation, then rooms, then rows), so that writers
-    cannot wait for each other in a circle. On SQLite the IMMEDIATE transaction serialises
-    all writers already; a private booker has no cap to guard.
-    """
-    if organisation_id is None or connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s, %s)", [ORGANISATION_LOCK_NAMESPACE, organisation_id]
-        )
 
 
 def _save_guarded(booking: Booking, *, price=None, then=None) -> None:
@@ -130,7 +89,7 @@ def _save_guarded(booking: Booking, *, price=None, then=None) -> None:
             raise BookingConflict(_conflicts(booking.room, booking.start, booking.end)) from error
         except OperationalError as error:
             booking.pk = None
-            if not _is_deadlock(error):
+            if not is_deadlock(error):
                 raise
             if attempt == DEADLOCK_RETRIES:
                 taken = _conflicts(booking.room, booking.start, booking.end)
