@@ -230,17 +230,28 @@ def series_create(
     include_holidays: bool = False,
     accept_guidelines: bool = False,
     now: dt.datetime | None = None,
+    booked_for=None,
+    allotted: bool = False,
 ) -> tuple[BookingSeries, list[Booking], SeriesPlan]:
     """Book the season. ``on_conflict="skip"`` books the free weeks and reports the rest;
     ``"fail"`` books nothing unless every week is free. Public holidays are skipped (and
     reported) without counting as a conflict, unless ``include_holidays``. Planned and
     priced with the organisation's and the room's queues held, so the fair-use cap counts
     every booking committed before it. At a site with guidelines, ``accept_guidelines``
-    must be true; every occurrence records the version accepted."""
+    must be true; every occurrence records the version accepted.
+
+    ``allotted``: a booking officer books a season's allocation for ``booked_for`` (the
+    applicant): confirmed without approval, no confirmation sent (the season's decision
+    letter says it), weeks closed skipped like holidays, any other week not free fails."""
     services.require_email_verified(by)
     services.check_organisation(by, organisation)
+    if allotted and not roles.is_officer(by):
+        raise PermissionDenied("only booking officers allot a season")
     guidelines = guidelines_to_accept(site=room.site_id, accept_guidelines=accept_guidelines)
     status = Booking.Status.PENDING if room.requires_approval else Booking.Status.CONFIRMED
+    if allotted:
+        status = Booking.Status.CONFIRMED
+    booked_for = booked_for or by
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":  # as booking_create: organisation, then room
@@ -252,23 +263,26 @@ def series_create(
                 attendees=attendees, children_and_youth=children_and_youth,
                 include_holidays=include_holidays, now=now,
             )  # fmt: skip
-            if not plan.free or (on_conflict == "fail" and plan.blocked):
+            failing = [o for o in plan.blocked if not (allotted and o.state == CLOSED)]
+            if not plan.free or (on_conflict == "fail" and failing):
                 raise SeriesConflict(plan)
             series = BookingSeries.objects.create(
-                room=room, organisation=organisation, booked_by=by, weekdays=sorted(weekdays),
+                room=room, organisation=organisation, booked_by=booked_for,
+                weekdays=sorted(weekdays),
                 start_time=start_time, end_time=end_time, first_date=first, until=until,
                 title=title,
             )  # fmt: skip
             bookings = Booking.objects.bulk_create(
                 Booking(
-                    room=room, organisation=organisation, booked_by=by, start=o.start,
+                    room=room, organisation=organisation, booked_by=booked_for, start=o.start,
                     end=o.end, title=title, attendees=attendees,
                     children_and_youth=children_and_youth, public=public, notes=notes,
                     status=status, series=series, guidelines=guidelines, **o.quote.snapshot(),
                 )
                 for o in plan.free
             )  # fmt: skip
-            notify.bookings_saved(bookings)
+            if not allotted:
+                notify.bookings_saved(bookings)
     except IntegrityError as error:
         if not services.is_overlap_violation(error):
             raise

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "registry",
     "booking",
     "lending",
+    "seasons",
     "notifications",
 ]
 
