@@ -230,7 +230,13 @@ def _decide(wish: WishFacts, facts: Facts, board: Board, site_rooms: list[RoomFa
     if asked_room is not None:
         rooms = [asked_room, *[r for r in site_rooms if r.id != asked_room.id]]
     favoured = favoured_by(wish, facts.priorities)
-    why = None
+    # What stands in the way of the time asked for, also when it is not a candidate at
+    # all (off the room's time steps), so that a move or a denial always says why.
+    why = (
+        board.blocked(rooms[0], wish.weekday, wish.start, wish.end, wish.attendees)
+        if rooms
+        else None
+    )
     for room, start in _candidates(wish, facts, rooms):
         end = start + (wish.end - wish.start)
         problem = board.blocked(room, wish.weekday, start, end, wish.attendees)
