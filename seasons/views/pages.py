@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from booking import roles
@@ -210,7 +211,11 @@ def proposal_run(request, pk: int):
         return redirect("seasons:detail", pk=season.pk)
     messages.success(
         request,
-        _("The proposal allocated %(count)d wishes. Check them on the board.")
+        ngettext(
+            "The proposal allocated %(count)d wish. Check it on the board.",
+            "The proposal allocated %(count)d wishes. Check them on the board.",
+            len(allocations),
+        )
         % {"count": len(allocations)},
     )
     return redirect("seasons:board", pk=season.pk)

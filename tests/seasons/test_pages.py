@@ -4,6 +4,7 @@ page, and query budgets (the board makes as many queries for 30 applications as 
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -21,8 +22,9 @@ pytestmark = pytest.mark.django_db
 PAGE_QUERY_BUDGET = 10
 
 
-def client_for(user):
+def client_for(user, language="en"):
     client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     if user is not None:
         client.force_login(user)
     return client
@@ -422,3 +424,13 @@ def test_a_failed_wish_shows_its_error_on_the_decision(season_scene):
     )
     html = client_for(s.bob).get(f"/seasons/{s.season.pk}/").content.decode()
     assert "Could not be booked: Gymsal B er stengt" in html
+
+
+def test_the_decision_is_in_bokmal_and_nynorsk(season_scene):
+    s = season_scene
+    closed_with_proposal(s)
+    season_publish(season=s.season, by=s.olga)
+    bokmal = client_for(s.bob, "nb").get(f"/seasons/{s.season.pk}/").content.decode()
+    nynorsk = client_for(s.bob, "nn").get(f"/seasons/{s.season.pk}/").content.decode()
+    assert "Vedtaket" in bokmal and "Flyttet" in bokmal and "Dere har fått" in bokmal
+    assert "Flytta" in nynorsk and "De har fått" in nynorsk
