@@ -1,5 +1,5 @@
-"""The season pages without a browser: permissions, forms and their errors, the decision
-page, and query budgets (the board makes as many queries for 30 applications as for 1)."""
+"""The season pages without a browser: permissions, the application and season forms and
+their errors, the officer's actions, and query budgets."""
 
 import datetime as dt
 
@@ -10,11 +10,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from booking.models import Booking, Membership
 from seasons import services
 from seasons.models import Allocation, Application, Season, Wish
-from seasons.publish import season_publish
-from tests.factories import MembershipFactory, OrganisationFactory
+from tests.factories import MembershipFactory
 from tests.seasons.conftest import apply, wish
 
 pytestmark = pytest.mark.django_db
@@ -299,68 +297,6 @@ def test_officer_checks_members_under_20(season_scene):
     assert application.members_checked_by == s.olga
 
 
-def test_a_decision_without_a_reason_saves_nothing(season_scene):
-    s = season_scene
-    closed_with_proposal(s)
-    target = Wish.objects.get(application__organisation=s.org_b, rank=1)
-    before = Allocation.objects.get(pk=target.pk)
-    url = f"/seasons/{s.season.pk}/board/wishes/{target.pk}/"
-    page, _queries = get(s.olga, url)
-    assert "Decide: Håndball" in page.content.decode()
-    move = {"outcome": "place", "room": s.gym_b.pk, "weekday": "1", "start_time": "19:00"}
-    move |= {"end_time": "20:30"}
-    response = client_for(s.olga).post(url, move | {"note": "  "})
-    assert response.status_code == 400 and response.context["form"].errors["note"]
-    assert Allocation.objects.get(pk=target.pk).note == before.note
-    response = client_for(s.olga).post(url, move | {"start_time": "12:00", "end_time": "13:00"})
-    assert response.status_code == 400
-    response = client_for(s.olga).post(url, move | {"start_time": "12:00", "note": "Tirsdag"})
-    assert response.status_code == 400 and response.context["form"].errors
-    response = client_for(s.olga).post(url, move | {"note": "Tirsdag passer bedre"})
-    assert response.status_code == 302
-    after = Allocation.objects.get(pk=target.pk)
-    assert (after.outcome, after.weekday, after.note) == ("moved", 1, "Tirsdag passer bedre")
-
-
-# The board
-
-
-def test_the_board_marks_conflicts_in_words(season_scene):
-    s = season_scene
-    apply(s.season, s.org_a, s.alice, [wish(s.gym_a)])
-    apply(s.season, s.org_b, s.bob, [wish(s.gym_a, start="19:00", end="20:00")])
-    page, _queries = get(s.olga, f"/seasons/{s.season.pk}/board/")
-    html = page.content.decode()
-    assert html.count("wish outcome-none conflict") == 4  # grid and list, two wishes
-    assert "Conflict" in html
-    filtered, _queries = get(s.olga, f"/seasons/{s.season.pk}/board/?organisation={s.org_a.pk}")
-    assert s.org_b.name + ":" not in filtered.content.decode()
-    assert 'conflict"' not in filtered.content.decode()
-
-
-def test_the_board_makes_as_many_queries_for_30_applications_as_for_1(season_scene):
-    s = season_scene
-    apply(s.season, s.org_a, s.alice, [wish(s.gym_a)])
-    url = f"/seasons/{s.season.pk}/board/"
-    _page, one = get(s.olga, url)
-    for index in range(29):
-        member = MembershipFactory(
-            organisation=OrganisationFactory(), role=Membership.Role.ADMIN
-        ).user
-        weekday, hour = index % 7, 16 + index // 7
-        apply(
-            s.season,
-            member.memberships.get().organisation,
-            member,
-            [wish(s.gym_b, weekday=weekday, start=f"{hour}:00", end=f"{hour}:55")],
-        )
-    services.season_set_status(season=s.season, by=s.olga, status="closed")
-    services.proposal_run(season=s.season, by=s.olga)
-    page, thirty = get(s.olga, url)
-    assert page.content.decode().count('class="wish outcome-') == 60
-    assert one == thirty <= PAGE_QUERY_BUDGET
-
-
 @pytest.mark.parametrize(
     ("who", "path"),
     [
@@ -382,55 +318,12 @@ def test_every_season_page_stays_within_its_query_budget(season_scene, who, path
     assert count <= PAGE_QUERY_BUDGET, (url, count)
 
 
-# Publishing and the decision
-
-
-def test_before_publishing_members_never_see_the_proposal(season_scene):
+def test_a_member_of_two_organisations_chooses_which_applies(season_scene):
     s = season_scene
-    closed_with_proposal(s)
-    html = client_for(s.bob).get(f"/seasons/{s.season.pk}/").content.decode()
-    assert "Gymsal B" not in html and "moved" not in html.lower() and "Moved" not in html
-
-
-def test_publish_asks_first_then_shows_the_result_and_the_decision(
-    season_scene, django_capture_on_commit_callbacks
-):
-    s = season_scene
-    closed_with_proposal(s)
-    olga = client_for(s.olga)
-    response = olga.post(f"/seasons/{s.season.pk}/publish/")
-    assert "Publish the season?" in response.content.decode()
-    assert not Booking.objects.exists()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = olga.post(f"/seasons/{s.season.pk}/publish/", {"confirmed": "yes"})
-    assert response.status_code == 200
-    assert "3 wishes are booked now" in response.content.decode()
-    page, queries = get(s.bob, f"/seasons/{s.season.pk}/")
+    MembershipFactory(user=s.alice, organisation=s.org_b)
+    page, _queries = get(s.alice, f"/seasons/{s.season.pk}/apply/")
     html = page.content.decode()
-    assert queries <= PAGE_QUERY_BUDGET
-    moved = Allocation.objects.get(wish__application__organisation=s.org_b, wish__rank=1)
-    first = Booking.objects.filter(series=moved.series).order_by("start").first()
-    assert "Moved" in html and "Gymsal B" in html
-    assert f'href="/bookings/{first.pk}/"' in html
-    assert html.count('<article class="decision"') == 1  # bob's organisation's only
-
-
-def test_a_failed_wish_shows_its_error_on_the_decision(season_scene):
-    s = season_scene
-    closed_with_proposal(s)
-    season_publish(season=s.season, by=s.olga)
-    Allocation.objects.filter(wish__application__organisation=s.org_b).update(
-        publish_error="Gymsal B er stengt"
-    )
-    html = client_for(s.bob).get(f"/seasons/{s.season.pk}/").content.decode()
-    assert "Could not be booked: Gymsal B er stengt" in html
-
-
-def test_the_decision_is_in_bokmal_and_nynorsk(season_scene):
-    s = season_scene
-    closed_with_proposal(s)
-    season_publish(season=s.season, by=s.olga)
-    bokmal = client_for(s.bob, "nb").get(f"/seasons/{s.season.pk}/").content.decode()
-    nynorsk = client_for(s.bob, "nn").get(f"/seasons/{s.season.pk}/").content.decode()
-    assert "Vedtaket" in bokmal and "Flyttet" in bokmal and "Dere har fått" in bokmal
-    assert "Flytta" in nynorsk and "De har fått" in nynorsk
+    assert "Apply for which organisation?" in html
+    assert f"?organisation={s.org_a.pk}" in html and f"?organisation={s.org_b.pk}" in html
+    page, _queries = get(s.alice, f"/seasons/{s.season.pk}/apply/?organisation={s.org_b.pk}")
+    assert page.context["organisation"] == s.org_b
