@@ -4,10 +4,12 @@ with a reason and publishes; the organisation reads its decision and follows the
 its weekly bookings. The application form, the board and the decision page pass axe, fit
 360 px and have big enough touch targets."""
 
+import datetime as dt
+
 import pytest
 
 from booking.models import Booking
-from seasons.models import Allocation, Wish
+from seasons.models import Allocation, Season, Wish
 from tests.e2e.conftest import log_in, visit
 
 # season_scene is the seasons tests' fixture, imported to be used here too.
@@ -103,3 +105,30 @@ def test_apply_allocate_move_publish_and_read_the_decision(season_scene, new_pag
     booking = Booking.objects.get(pk=int(alice.url.rstrip("/").split("/")[-1]))
     assert booking.series_id == Allocation.objects.get(pk=third.pk).series_id
     assert booking.organisation == s.org_a
+
+
+def test_officer_creates_and_opens_a_season(season_scene, new_page):  # noqa: F811
+    s = season_scene
+    olga = new_page()
+    log_in(olga, "olga")
+    olga.goto("/seasons/")
+    olga.get_by_role("link", name="Opprett en sesong").click()
+    olga.wait_for_url("**/seasons/new/")
+    visit(olga, "seasons-new")
+    first = s.first + dt.timedelta(weeks=20)
+    olga.fill("#id_name", "Høstsesongen")
+    olga.get_by_label("Nordby skole: Gymsal B").check()
+    olga.fill("#id_first_date", first.isoformat())
+    olga.fill("#id_last_date", (first + dt.timedelta(weeks=12)).isoformat())
+    olga.fill("#id_open_date", (first - dt.timedelta(weeks=6)).isoformat())
+    olga.fill("#id_open_time", "08:00")
+    olga.fill("#id_close_date", (first - dt.timedelta(weeks=2)).isoformat())
+    olga.fill("#id_close_time", "23:59")
+    olga.select_option("#id_priority_4", "members_under_20")
+    olga.get_by_role("button", name="Opprett sesongen").click()
+    olga.get_by_role("heading", name="Høstsesongen").wait_for()
+    olga.get_by_role("button", name="Åpne for søknader").click()
+    olga.get_by_text("Sesongen er åpen for søknader.").wait_for()
+    season = Season.objects.get(name="Høstsesongen")
+    assert season.status == "open" and list(season.rooms.all()) == [s.gym_b]
+    assert season.priorities[-1] == "members_under_20" and len(season.priorities) == 4
