@@ -109,6 +109,15 @@ def test_a_time_taken_meanwhile_fails_that_wish_only_and_publishing_again_create
     )
 
 
+def test_every_wish_needs_a_decision_before_publishing(decided):
+    s = decided
+    Allocation.objects.filter(wish__application__organisation=s.org_b).delete()
+    with pytest.raises(ValidationError) as bad:
+        season_publish(season=s.season, by=s.olga)
+    assert "allocation" in bad.value.message_dict
+    assert not Booking.objects.exists() and Season.objects.get().status == "closed"
+
+
 def test_only_an_officer_publishes_and_only_a_closed_season(decided):
     s = decided
     with pytest.raises(PermissionDenied):
