@@ -229,7 +229,15 @@ def publish(request, pk: int):
     season = get_object_or_404(Season, pk=pk)
     if request.POST.get("confirmed") != "yes":
         undecided = Wish.objects.filter(application__season=season, allocation__isnull=True).count()
-        return _confirm(request, season, "publish", undecided=undecided)
+        # Publishing refuses while a wish has no decision: say so before asking.
+        blocked = ""
+        if undecided:
+            blocked = ngettext(
+                "%(count)d wish has no decision yet: run the proposal first.",
+                "%(count)d wishes have no decision yet: run the proposal first.",
+                undecided,
+            ) % {"count": undecided}
+        return _confirm(request, season, "publish", blocked=blocked)
     try:
         result = season_publish(season=season, by=request.user)
     except ValidationError as error:

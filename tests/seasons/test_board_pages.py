@@ -127,3 +127,17 @@ def test_the_decision_is_in_bokmal_and_nynorsk(season_scene):
     nynorsk = client_for(s.bob, "nn").get(f"/seasons/{s.season.pk}/").content.decode()
     assert "Vedtaket" in bokmal and "Flyttet" in bokmal and "Dere har fått" in bokmal
     assert "Flytta" in nynorsk and "De har fått" in nynorsk
+
+
+def test_publish_says_first_that_a_wish_has_no_decision(season_scene):
+    s = season_scene
+    closed_with_proposal(s)
+    Allocation.objects.filter(wish__application__organisation=s.org_b).delete()
+    olga = client_for(s.olga)
+    html = olga.post(f"/seasons/{s.season.pk}/publish/").content.decode()
+    assert "2 wishes have no decision yet: run the proposal first." in html
+    assert "Yes, publish and book" not in html
+    response = olga.post(f"/seasons/{s.season.pk}/publish/", {"confirmed": "yes"}, follow=True)
+    assert "no decision yet" in response.content.decode()
+    s.season.refresh_from_db()
+    assert s.season.status == "closed" and not Booking.objects.exists()
