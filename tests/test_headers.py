@@ -6,6 +6,7 @@ The pages are found by walking the URL patterns, so a new page is read without b
 one whose URL needs a value this test does not know fails until it is given one.
 """
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from booking import memberships
 from booking.roles import COUNTER_GROUP, OFFICER_GROUP
@@ -85,6 +87,7 @@ def world(people):
     tent = ItemTypeFactory(centre=centre, name="Telt", units=2)
     borrower = BorrowerFactory()
     loan = counter.loan_create(by=root, borrower=borrower, barcodes=[f"T{tent.pk}-1"])
+    application = _season_application(root, people)
     pk = {
         "room": people.room.pk, "booking": booking.pk, "organisation": people.org_a.pk,
         "site": people.room.site.pk, "item_type": tent.pk, "loan": loan.pk,
@@ -141,11 +144,41 @@ def world(people):
         "api-organisation-invitations": {"pk": pk["organisation"]},
         "api-organisation-invitation": {"pk": pk["organisation"], "invitation": invitation.pk},
         "api-room-photos": {"pk": pk["room"]},
+        # Season allocation
+        "seasons:detail": {"pk": application.season_id},
+        "seasons:status": {"pk": application.season_id},
+        "seasons:proposal": {"pk": application.season_id},
+        "seasons:publish": {"pk": application.season_id},
+        "seasons:apply": {"pk": application.season_id},
+        "seasons:members_check": {"pk": application.season_id, "application": application.pk},
+        "seasons:board": {"pk": application.season_id},
+        "seasons:wish_decide": {"pk": application.season_id, "wish": application.wishes.get().pk},
         # allauth (accounts and ID-porten)
         "openid_connect_login": {"provider_id": "idporten"},
         "openid_connect_callback": {"provider_id": "idporten"},
     }
     return root, values, booking
+
+
+def _season_application(root, people):
+    """An open season of the people's room with org A's application of one wish."""
+    from seasons import services as season_services
+
+    now = timezone.now()
+    first = timezone.localdate() + dt.timedelta(weeks=8)
+    season = season_services.season_create(
+        by=root, name="Vårsesongen", first_date=first, last_date=first + dt.timedelta(weeks=4),
+        applications_open=now - dt.timedelta(days=1), applications_close=now + dt.timedelta(days=7),
+        rooms=[people.room],
+    )  # fmt: skip
+    season_services.season_set_status(season=season, by=root, status="open")
+    return season_services.application_save(
+        season=season, organisation=people.org_a, by=root, contact_name="Root",
+        contact_email="root@example.org",
+        wishes=[{"site": people.room.site, "room": people.room, "weekday": 0, "attendees": 5,
+                 "start_time": dt.time(18), "end_time": dt.time(19), "activity": "Sjakk",
+                 "rank": 1}],
+    )  # fmt: skip
 
 
 def every_path(values: dict) -> list[str]:
