@@ -20,6 +20,7 @@ import datetime as dt
 import itertools
 import random
 
+from django.utils import translation
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -305,4 +306,5 @@ def test_a_wish_off_the_rooms_steps_is_moved_with_the_reason():
     (decision,) = propose(Facts({1: room}, [wish], [], 30, season_days(2, set())))
     assert decision.outcome == "moved" and decision.start == 18 * 60 + 30
     assert decision.explanation["blocked"] == {"kind": "step", "step": 30}
-    assert "steps of 30 minutes" in explain(decision.explanation)
+    with translation.override("en"):
+        assert "steps of 30 minutes" in explain(decision.explanation)
