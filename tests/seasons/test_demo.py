@@ -5,7 +5,9 @@ from collections import Counter
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.test import Client
 
 from booking.models import Membership, OpeningHours, Room
 from seasons.demo import spring
@@ -92,3 +94,19 @@ def test_the_spring_is_the_coming_one(today, first, last):
     assert (begins, ends) == (first, last)
     assert begins.weekday() == 0 and begins >= today + dt.timedelta(days=14)
     assert name == f"Vårsesongen {first.year} i gymsalene"
+
+
+def test_the_demo_officer_sees_the_board_with_what_to_decide():
+    seed()
+    season = Season.objects.get()
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(season.created_by)
+    response = client.get(f"/seasons/{season.pk}/board/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for wish in Wish.objects.filter(application__season=season):
+        assert wish.activity in html, wish
+    # The proposal settled the conflicts; what it moved and denied is for the officer.
+    for outcome in ("granted", "moved", "denied"):
+        assert f"wish outcome-{outcome}" in html, outcome
