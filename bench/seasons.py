@@ -29,6 +29,8 @@ import report
 import run
 
 ROOT = Path(__file__).resolve().parent.parent
+# The project first: this file's name is also the app's, and ``import seasons`` must find
+# the app, not this script (whose folder Python put first on the path).
 sys.path.insert(0, str(ROOT))
 OSLO = ZoneInfo("Europe/Oslo")
 PREFIX = "Bench: sesong"

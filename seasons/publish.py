@@ -159,7 +159,11 @@ def _letters(season: Season, *, touched: set[int]) -> int:
         language = _language(application.submitted_by)
         with translation.override(language):
             items = [_item(a) for a in group]
-        state = "|".join(f"{a.wish_id}:{a.outcome}:{a.series_id}:{a.publish_error}" for a in group)
+        # Whether a wish failed, not the words: they are in the publishing officer's
+        # language, and the same failure read in another must not send the letter again.
+        state = "|".join(
+            f"{a.wish_id}:{a.outcome}:{a.series_id}:{bool(a.publish_error)}" for a in group
+        )
         digest = hashlib.sha256(state.encode()).hexdigest()[:16]
         sent += enqueue(
             channel=Message.Channel.EMAIL,
