@@ -141,6 +141,17 @@ def world(people):
         "api-organisation-invitations": {"pk": pk["organisation"]},
         "api-organisation-invitation": {"pk": pk["organisation"], "invitation": invitation.pk},
         "api-room-photos": {"pk": pk["room"]},
+        # seasons: api (no season here: each answers a JSON 404 with the policies)
+        "api-season": {"pk": 1},
+        "api-season-open": {"pk": 1},
+        "api-season-close": {"pk": 1},
+        "api-season-publish": {"pk": 1},
+        "api-season-applications": {"pk": 1},
+        "api-season-application": {"pk": 1, "application": 1},
+        "api-season-application-members-check": {"pk": 1, "application": 1},
+        "api-season-proposal": {"pk": 1},
+        "api-season-allocation": {"pk": 1},
+        "api-season-allocation-decision": {"pk": 1, "wish": 1},
         # allauth (accounts and ID-porten)
         "openid_connect_login": {"provider_id": "idporten"},
         "openid_connect_callback": {"provider_id": "idporten"},

@@ -3,8 +3,8 @@ read them all and check the number of members under 20.
 
 Another organisation's application is a 404; sending one for an organisation you are not
 a member of is a 400 naming ``organisation``. The services' errors about one wish
-(``wishes[1].start_time``) come back in the shape DRF gives a nested list:
-``{"wishes": [{}, {"start_time": ["…"]}]}``, as the serializer's own would."""
+(``wishes[1].start_time``) come back in the shape DRF gives a nested list's errors:
+``{"wishes": {"1": {"start_time": ["…"]}}}``, as the serializer's own would."""
 
 import re
 from contextlib import contextmanager
@@ -70,8 +70,8 @@ def wish_errors(count: int):
         for key, messages in error.message_dict.items():
             match = WISH_KEY.match(key)
             if match and int(match[1]) < count:
-                rows = detail.setdefault("wishes", [{} for _i in range(count)])
-                rows[int(match[1])][match[2]] = messages
+                rows = detail.setdefault("wishes", {})
+                rows.setdefault(int(match[1]), {})[match[2]] = messages
             else:
                 detail[key] = messages
         raise ValidationError(detail) from error
