@@ -3,6 +3,7 @@ allocation of each wish. Writes are checked here only for form (types, ranges); 
 services check the rules and name the field."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
@@ -12,12 +13,17 @@ from seasons.models import Allocation, Criterion, Season
 from seasons.services import MAX_WISHES
 
 WEEKDAY_HELP = "0 = Monday … 6 = Sunday."
-# "HH:MM"; seconds are accepted only when zero (the services want whole five minutes).
-TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 
 
-def time_field(**kwargs):
-    return serializers.TimeField(format="%H:%M", input_formats=TIME_FORMATS, **kwargs)
+@extend_schema_field(
+    {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "18:00"}
+)
+class ClockTimeField(serializers.TimeField):
+    """A local wall-clock time as "HH:MM" ("HH:MM:SS" is read too), not OpenAPI's
+    ``format: time``, which would want seconds and an offset."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", input_formats=["%H:%M", "%H:%M:%S"], **kwargs)
 
 
 # --- Seasons ----------------------------------------------------------------------------
@@ -110,8 +116,8 @@ class WishSerializer(serializers.Serializer):
     room = serializers.IntegerField(source="room_id", allow_null=True)
     room_name = serializers.CharField(source="room.name", allow_null=True, default=None)
     weekday = serializers.IntegerField(help_text=WEEKDAY_HELP)
-    start_time = time_field()
-    end_time = time_field()
+    start_time = ClockTimeField()
+    end_time = ClockTimeField()
     attendees = serializers.IntegerField()
     activity = serializers.CharField()
     children_and_youth = serializers.BooleanField()
@@ -134,8 +140,8 @@ class WishWriteSerializer(serializers.Serializer):
         help_text="Required without a room; with one, the room's site.",
     )
     weekday = serializers.IntegerField(min_value=0, max_value=6, help_text=WEEKDAY_HELP)
-    start_time = time_field(help_text="HH:MM, local time, whole five minutes.")
-    end_time = time_field(help_text="HH:MM, after start_time.")
+    start_time = ClockTimeField(help_text="HH:MM, local time, whole five minutes.")
+    end_time = ClockTimeField(help_text="HH:MM, after start_time.")
     attendees = serializers.IntegerField(min_value=1, max_value=100_000)
     activity = StrictCharField(max_length=200)
     children_and_youth = serializers.BooleanField(required=False, default=False)
@@ -233,8 +239,8 @@ class PlaceSerializer(serializers.Serializer):
     room = serializers.IntegerField(allow_null=True, help_text="Null: any room of the site.")
     room_name = serializers.CharField(allow_null=True)
     weekday = serializers.IntegerField(help_text=WEEKDAY_HELP)
-    start_time = time_field()
-    end_time = time_field()
+    start_time = ClockTimeField()
+    end_time = ClockTimeField()
 
 
 class AllocationSerializer(serializers.Serializer):
@@ -274,8 +280,8 @@ class AllocationWriteSerializer(serializers.Serializer):
     weekday = serializers.IntegerField(
         min_value=0, max_value=6, required=False, allow_null=True, help_text=WEEKDAY_HELP
     )
-    start_time = time_field(required=False, allow_null=True)
-    end_time = time_field(required=False, allow_null=True)
+    start_time = ClockTimeField(required=False, allow_null=True)
+    end_time = ClockTimeField(required=False, allow_null=True)
     note = StrictCharField(max_length=1000, help_text="The reason, told to the organisation.")
 
 

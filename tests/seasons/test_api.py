@@ -267,7 +267,8 @@ def test_the_proposal_says_for_each_wish_what_and_why(contested, client_for):
         "room_name": "Gymsal A", "weekday": 0, "start_time": "18:00", "end_time": "19:30",
     }  # fmt: skip
     assert moved["reason"].startswith("Moved") and moved["activity"] == "Korps"
-    listed = client_for(s.olga).get(url(s.season, "allocation/")).json()["results"]
+    listed = client_for(s.olga).get(url(s.season, "allocation/"), HTTP_ACCEPT_LANGUAGE="en")
+    listed = listed.json()["results"]
     assert by_organisation(listed) == rows
 
 
