@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 
 from booking.models import BookingSeries
 from seasons import services
@@ -270,6 +271,10 @@ def test_the_proposal_says_for_each_wish_what_and_why(contested, client_for):
     listed = client_for(s.olga).get(url(s.season, "allocation/"), HTTP_ACCEPT_LANGUAGE="en")
     listed = listed.json()["results"]
     assert by_organisation(listed) == rows
+    assert "children and youth activity" in granted["reason"]
+    bokmål = client_for(s.olga).get(url(s.season, "allocation/"), HTTP_ACCEPT_LANGUAGE="nb")
+    reason = by_organisation(bokmål.json()["results"])[s.org_a.pk]["reason"]
+    assert "aktivitet for barn og unge" in reason
 
 
 def test_members_read_only_their_own_decisions_and_only_once_published(contested, client_for):
@@ -337,3 +342,23 @@ def test_publish_books_and_writes_once(contested, client_for, django_capture_on_
     assert again.json() == {"booked": [], "failed": {}, "letters": 0}
     assert BookingSeries.objects.count() == 2
     assert client_for(s.olga).get(url(s.season)).json()["status"] == "published"
+
+
+def test_the_schema_documents_every_season_endpoint(tmp_path):
+    target = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    schema = target.read_text()
+    for path in (
+        "/api/v1/seasons/:",
+        "/api/v1/seasons/{id}/:",
+        "/api/v1/seasons/{id}/open/:",
+        "/api/v1/seasons/{id}/close/:",
+        "/api/v1/seasons/{id}/applications/:",
+        "/api/v1/seasons/{id}/applications/{application}/:",
+        "/api/v1/seasons/{id}/applications/{application}/members-check/:",
+        "/api/v1/seasons/{id}/proposal/:",
+        "/api/v1/seasons/{id}/allocation/:",
+        "/api/v1/seasons/{id}/allocation/{wish}/:",
+        "/api/v1/seasons/{id}/publish/:",
+    ):
+        assert f"  {path}\n" in schema, path
