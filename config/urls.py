@@ -37,6 +37,7 @@ urlpatterns = [
     re_path(r"^api/.*/$", not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("lending/", include("lending.urls")),
+    path("seasons/", include("seasons.urls")),
     path("", include("booking.urls")),
 ]
 

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from booking.locks import queue_for_organisation, queue_for_room
 from booking.models import OpeningHours
@@ -27,7 +28,7 @@ from config.errors import ConflictError
 from notifications.models import Message
 from notifications.services import enqueue
 from seasons.explain import explain
-from seasons.models import Allocation, Season
+from seasons.models import Allocation, Season, Wish
 from seasons.services import _fail, require_officer
 
 
@@ -65,6 +66,17 @@ def season_publish(*, season: Season, by, now: dt.datetime | None = None) -> Pub
         season = Season.objects.select_for_update().get(pk=season.pk)
         if season.status not in (Season.Status.CLOSED, Season.Status.PUBLISHED):
             raise _fail("status", _("Close the season for applications before publishing."))
+        undecided = Wish.objects.filter(application__season=season, allocation__isnull=True).count()
+        if undecided:
+            raise _fail(
+                "allocation",
+                ngettext(
+                    "%(count)d wish has no decision yet: run the proposal first.",
+                    "%(count)d wishes have no decision yet: run the proposal first.",
+                    undecided,
+                )
+                % {"count": undecided},
+            )
         todo = list(
             Allocation.objects.filter(
                 wish__application__season=season, room__isnull=False, series__isnull=True

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from booking import roles
 from booking.models import Organisation, Room, Site
+from booking.phones import phone_e164
 from seasons.allocator import Board, minutes, propose
 from seasons.explain import blocked_text
 from seasons.facts import season_facts, season_rooms
@@ -188,6 +189,7 @@ def application_save(
     if not roles.email_verified(by):
         raise PermissionDenied("confirm your email address first")
     checked = _check_wishes(season, wishes)
+    contact_phone = phone_e164(contact_phone)
     with transaction.atomic():
         locked = Season.objects.select_for_update().get(pk=season.pk)
         if not locked.accepts_applications(now):

@@ -6,6 +6,7 @@ The pages are found by walking the URL patterns, so a new page is read without b
 one whose URL needs a value this test does not know fails until it is given one.
 """
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from booking import memberships
 from booking.roles import COUNTER_GROUP, OFFICER_GROUP
@@ -85,6 +87,7 @@ def world(people):
     tent = ItemTypeFactory(centre=centre, name="Telt", units=2)
     borrower = BorrowerFactory()
     loan = counter.loan_create(by=root, borrower=borrower, barcodes=[f"T{tent.pk}-1"])
+    application = _season_application(root, people)
     pk = {
         "room": people.room.pk, "booking": booking.pk, "organisation": people.org_a.pk,
         "site": people.room.site.pk, "item_type": tent.pk, "loan": loan.pk,
@@ -141,22 +144,58 @@ def world(people):
         "api-organisation-invitations": {"pk": pk["organisation"]},
         "api-organisation-invitation": {"pk": pk["organisation"], "invitation": invitation.pk},
         "api-room-photos": {"pk": pk["room"]},
-        # seasons: api (no season here: each answers a JSON 404 with the policies)
-        "api-season": {"pk": 1},
-        "api-season-open": {"pk": 1},
-        "api-season-close": {"pk": 1},
-        "api-season-publish": {"pk": 1},
-        "api-season-applications": {"pk": 1},
-        "api-season-application": {"pk": 1, "application": 1},
-        "api-season-application-members-check": {"pk": 1, "application": 1},
-        "api-season-proposal": {"pk": 1},
-        "api-season-allocation": {"pk": 1},
-        "api-season-allocation-decision": {"pk": 1, "wish": 1},
+        # Season allocation
+        "seasons:detail": {"pk": application.season_id},
+        "seasons:status": {"pk": application.season_id},
+        "seasons:proposal": {"pk": application.season_id},
+        "seasons:publish": {"pk": application.season_id},
+        "seasons:apply": {"pk": application.season_id},
+        "seasons:members_check": {"pk": application.season_id, "application": application.pk},
+        "seasons:board": {"pk": application.season_id},
+        "seasons:wish_decide": {"pk": application.season_id, "wish": application.wishes.get().pk},
+        # seasons: api
+        "api-season": {"pk": application.season_id},
+        "api-season-open": {"pk": application.season_id},
+        "api-season-close": {"pk": application.season_id},
+        "api-season-publish": {"pk": application.season_id},
+        "api-season-applications": {"pk": application.season_id},
+        "api-season-application": {"pk": application.season_id, "application": application.pk},
+        "api-season-application-members-check": {
+            "pk": application.season_id,
+            "application": application.pk,
+        },
+        "api-season-proposal": {"pk": application.season_id},
+        "api-season-allocation": {"pk": application.season_id},
+        "api-season-allocation-decision": {
+            "pk": application.season_id,
+            "wish": application.wishes.get().pk,
+        },
         # allauth (accounts and ID-porten)
         "openid_connect_login": {"provider_id": "idporten"},
         "openid_connect_callback": {"provider_id": "idporten"},
     }
     return root, values, booking
+
+
+def _season_application(root, people):
+    """An open season of the people's room with org A's application of one wish."""
+    from seasons import services as season_services
+
+    now = timezone.now()
+    first = timezone.localdate() + dt.timedelta(weeks=8)
+    season = season_services.season_create(
+        by=root, name="Vårsesongen", first_date=first, last_date=first + dt.timedelta(weeks=4),
+        applications_open=now - dt.timedelta(days=1), applications_close=now + dt.timedelta(days=7),
+        rooms=[people.room],
+    )  # fmt: skip
+    season_services.season_set_status(season=season, by=root, status="open")
+    return season_services.application_save(
+        season=season, organisation=people.org_a, by=root, contact_name="Root",
+        contact_email="root@example.org",
+        wishes=[{"site": people.room.site, "room": people.room, "weekday": 0, "attendees": 5,
+                 "start_time": dt.time(18), "end_time": dt.time(19), "activity": "Sjakk",
+                 "rank": 1}],
+    )  # fmt: skip
 
 
 def every_path(values: dict) -> list[str]:
