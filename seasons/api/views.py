@@ -121,7 +121,8 @@ class SeasonPublishView(APIView):
         """Booking officers: book every granted or moved wish of a closed season as a weekly
         series, and queue one decision letter per organisation. A wish that cannot be
         booked (taken in the meantime) is listed in ``failed`` and the rest are booked;
-        publishing again books only what is not booked yet."""
+        publishing again books only what is not booked yet. Every wish needs a decision
+        first (run the proposal): otherwise a 400 naming ``allocation``."""
         require_officer(request)
         season = season_for(request, pk)
         result = season_publish(season=season, by=request.user)

@@ -134,10 +134,13 @@ def test_a_member_applies_for_their_organisation(season_scene, client_for):
     s = season_scene
     wishes = [wish_body(s.gym_a, rank=1), wish_body(s.site, weekday=2, rank=2, start="17:00")]
     response = client_for(s.alice).post(
-        url(s.season, "applications/"), application_body(s.org_a, wishes), format="json"
+        url(s.season, "applications/"),
+        application_body(s.org_a, wishes, contact_phone="912 34 567"),
+        format="json",
     )
     assert response.status_code == 201, response.content
     body = response.json()
+    assert body["contact_phone"] == "+4791234567"
     assert body["organisation"] == s.org_a.pk and body["submitted_by"] == "alice"
     assert [(w["rank"], w["room"], w["site"], w["start_time"]) for w in body["wishes"]] == [
         (1, s.gym_a.pk, s.site.pk, "18:00"),

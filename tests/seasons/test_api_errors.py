@@ -116,6 +116,7 @@ APPLICATION_CASES = {
     "contact name of 10,000 characters": ({"contact_name": "k" * 10_000}, "contact_name"),
     "no contact name": ({"contact_name": None}, "contact_name"),
     "negative members": ({"members_under_20": -1}, "members_under_20"),
+    "not a phone number": ({"contact_phone": "12"}, "contact_phone"),
     "no such organisation": ({"organisation": 999_999}, "organisation"),
     "organisation not an id": ({"organisation": "A"}, "organisation"),
 }
@@ -226,3 +227,11 @@ def test_a_proposal_or_publish_at_the_wrong_time_is_400_naming_status(season_sce
     assert_400_at(officer.post(url(hidden, "proposal/")), "status")
     assert_400_at(officer.post(url(s.season, "publish/")), "status")
     assert Season.objects.get(pk=s.season.pk).status == "open"
+
+
+def test_publishing_with_a_wish_not_decided_is_400_naming_allocation(season_scene, client_for):
+    s = season_scene
+    apply(s.season, s.org_a, s.alice, [wish(s.gym_a)])
+    services.season_set_status(season=s.season, by=s.olga, status="closed")
+    assert_400_at(client_for(s.olga).post(url(s.season, "publish/")), "allocation")
+    assert Season.objects.get(pk=s.season.pk).status == "closed"
