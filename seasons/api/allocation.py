@@ -95,8 +95,12 @@ def allocation_row(wish: Wish) -> dict:
     }
 
 
-def rows(wishes) -> list:
-    return AllocationSerializer([allocation_row(w) for w in wishes], many=True).data
+def rows(wishes, *, officer: bool = True) -> list:
+    found = [allocation_row(w) for w in wishes]
+    if not officer:  # staff are not named to the public: "officer" says who decided
+        for row in found:
+            row["decided_by"] = row["decided_by"] and "officer"
+    return AllocationSerializer(found, many=True).data
 
 
 class AllocationListView(generics.ListAPIView):
@@ -121,7 +125,7 @@ class AllocationListView(generics.ListAPIView):
     @extend_schema(responses={200: AllocationSerializer(many=True), 403: NOT_PUBLISHED})
     def get(self, request, pk):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(rows(page))
+        return self.get_paginated_response(rows(page, officer=roles.is_officer(request.user)))
 
 
 class ProposalView(APIView):

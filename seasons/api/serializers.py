@@ -261,7 +261,8 @@ class AllocationSerializer(serializers.Serializer):
     explanation = serializers.JSONField(help_text="The reason as a code with its values.")
     note = serializers.CharField(help_text="The officer's reason for a decision by hand.")
     decided_by = serializers.CharField(
-        allow_null=True, help_text="The officer's username; null for the proposal."
+        allow_null=True,
+        help_text='The officer\'s username (to members: "officer"); null for the proposal.',
     )
     decided_at = LocalDateTimeField(allow_null=True)
     series = serializers.IntegerField(

@@ -2,6 +2,7 @@
 olga, the officer; anonymous), and the way from a season to published weekly bookings."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.core import mail
@@ -10,6 +11,7 @@ from django.core.management import call_command
 from booking.models import BookingSeries
 from seasons import services
 from seasons.models import Allocation, Application, Season, Wish
+from seasons.publish import season_publish
 from tests.seasons.conftest import apply, wish
 
 SEASONS = "/api/v1/seasons/"
@@ -345,6 +347,19 @@ def test_publish_books_and_writes_once(contested, client_for, django_capture_on_
     assert again.json() == {"booked": [], "failed": {}, "letters": 0}
     assert BookingSeries.objects.count() == 2
     assert client_for(s.olga).get(url(s.season)).json()["status"] == "published"
+
+
+def test_members_are_not_told_which_officer_decided(contested, client_for):
+    s = contested
+    services.proposal_run(season=s.season, by=s.olga)
+    target = Wish.objects.get(application__organisation=s.org_b)
+    services.allocation_set(wish=target, by=s.olga, outcome="denied", note="Fullt")
+    season_publish(season=s.season, by=s.olga)
+    as_bob = client_for(s.bob).get(url(s.season, "allocation/")).json()["results"]
+    assert [r["decided_by"] for r in as_bob] == ["officer"]
+    assert "olga" not in json.dumps(as_bob)
+    as_olga = client_for(s.olga).get(url(s.season, "allocation/")).json()["results"]
+    assert "olga" in [r["decided_by"] for r in as_olga]
 
 
 def test_the_schema_documents_every_season_endpoint(tmp_path):
