@@ -292,7 +292,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Organisations' categories appear in more than one component (reading, registering).
-    "ENUM_NAME_OVERRIDES": {"OrganisationCategoryEnum": "booking.models.Organisation.Category"},
+    # A season's status shares the field name with a booking's: the booking's keeps its name.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationCategoryEnum": "booking.models.Organisation.Category",
+        "StatusEnum": "booking.models.Booking.Status",
+    },
 }
 
 # Links in messages start with this address.

@@ -153,6 +153,23 @@ def world(people):
         "seasons:members_check": {"pk": application.season_id, "application": application.pk},
         "seasons:board": {"pk": application.season_id},
         "seasons:wish_decide": {"pk": application.season_id, "wish": application.wishes.get().pk},
+        # seasons: api
+        "api-season": {"pk": application.season_id},
+        "api-season-open": {"pk": application.season_id},
+        "api-season-close": {"pk": application.season_id},
+        "api-season-publish": {"pk": application.season_id},
+        "api-season-applications": {"pk": application.season_id},
+        "api-season-application": {"pk": application.season_id, "application": application.pk},
+        "api-season-application-members-check": {
+            "pk": application.season_id,
+            "application": application.pk,
+        },
+        "api-season-proposal": {"pk": application.season_id},
+        "api-season-allocation": {"pk": application.season_id},
+        "api-season-allocation-decision": {
+            "pk": application.season_id,
+            "wish": application.wishes.get().pk,
+        },
         # allauth (accounts and ID-porten)
         "openid_connect_login": {"provider_id": "idporten"},
         "openid_connect_callback": {"provider_id": "idporten"},
