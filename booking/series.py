@@ -77,6 +77,56 @@ class SeriesPlan:
         return sum((o.quote.full_price for o in self.free), Decimal(0))
 
 
+@dataclass
+class SeriesReads:
+    """What many series booked in one transaction share, read once: the price rules, and
+    per room and period its opening hours, closures and active bookings (with what the
+    earlier series of the same transaction added). Only valid while every room's queue is
+    held for the whole transaction, as a season's publishing does."""
+
+    rules: list[PriceRule] | None = None
+    rooms: dict[tuple, tuple[list, list, list]] = field(default_factory=dict)
+    guidelines: dict[int, object] = field(default_factory=dict)
+
+    def room(self, room: Room, first: dt.date, until: dt.date):
+        key = (room.pk, first, until)
+        if key not in self.rooms:
+            self.rooms[key] = _room_reads(room, *_window(first, until))
+        return self.rooms[key]
+
+    def booked(self, room: Room, first: dt.date, until: dt.date, intervals) -> None:
+        self.room(room, first, until)[2].extend(intervals)
+
+    def forget(self, room: Room, first: dt.date, until: dt.date) -> None:
+        self.rooms.pop((room.pk, first, until), None)
+
+    def guidelines_for(self, site_id: int):
+        if site_id not in self.guidelines:
+            self.guidelines[site_id] = guidelines_to_accept(site=site_id, accept_guidelines=True)
+        return self.guidelines[site_id]
+
+
+def _window(first: dt.date, until: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """From the first day's midnight to the one after the last day's next (an occurrence
+    ending at midnight)."""
+    return local_midnight(first), local_midnight(until + dt.timedelta(days=2))
+
+
+def _room_reads(room: Room, start: dt.datetime, end: dt.datetime):
+    hours = list(room.opening_hours.all())
+    closures = list(
+        Closure.objects.filter(Q(room=room) | Q(site_id=room.site_id), start__lt=end, end__gt=start)
+    )
+    taken = list(
+        Booking.objects.filter(
+            room=room, status__in=Booking.ACTIVE_STATUSES, start__lt=end, end__gt=start
+        )
+        .order_by("start")
+        .values_list("start", "end")
+    )
+    return hours, closures, taken
+
+
 class SeriesConflict(ConflictError):
     def __init__(self, plan: SeriesPlan):
         super().__init__(
@@ -139,31 +189,21 @@ def series_plan(
     children_and_youth: bool = False,
     include_holidays: bool = False,
     now: dt.datetime | None = None,
+    reads: SeriesReads | None = None,
 ) -> SeriesPlan:
     """Each occurrence, 18:00 local staying 18:00 across DST, as free, taken (with the
     conflicting interval), closed, outside opening hours or invalid; one on a public
     holiday is a holiday (its name as reason) unless ``include_holidays``. Saves nothing."""
     now = now or timezone.now()
     _check_season(room, first, until, weekdays, now)
-    season_start = local_midnight(first)
-    season_end = local_midnight(until + dt.timedelta(days=2))
-    hours = list(room.opening_hours.all())
-    closures = list(
-        Closure.objects.filter(
-            Q(room=room) | Q(site_id=room.site_id), start__lt=season_end, end__gt=season_start
-        )
-    )
-    taken = list(
-        Booking.objects.filter(
-            room=room,
-            status__in=Booking.ACTIVE_STATUSES,
-            start__lt=season_end,
-            end__gt=season_start,
-        )
-        .only("start", "end")
-        .order_by("start")
-    )
-    rules = list(PriceRule.objects.filter(active=True).order_by("order", "pk"))
+    if reads is None:
+        hours, closures, taken = _room_reads(room, *_window(first, until))
+        rules = list(PriceRule.objects.filter(active=True).order_by("order", "pk"))
+    else:
+        hours, closures, taken = reads.room(room, first, until)
+        if reads.rules is None:
+            reads.rules = list(PriceRule.objects.filter(active=True).order_by("order", "pk"))
+        rules = reads.rules
     ledger = CapLedger(organisation=organisation, room=room, exclude_booking_id=None)
     holidays = {} if include_holidays else public_holidays(first, until)
     occurrences = []
@@ -197,7 +237,7 @@ def series_plan(
             occurrence.reason = problem.messages[0]
             occurrences.append(occurrence)
             continue
-        clashes = [(b.start, b.end) for b in taken if b.start < end and b.end > start]
+        clashes = [(s, e) for s, e in taken if s < end and e > start]
         if clashes:
             occurrence.state = TAKEN
             occurrence.reason = _("The room is already booked at this time.")
@@ -232,6 +272,7 @@ def series_create(
     now: dt.datetime | None = None,
     booked_for=None,
     allotted: bool = False,
+    reads: SeriesReads | None = None,
 ) -> tuple[BookingSeries, list[Booking], SeriesPlan]:
     """Book the season. ``on_conflict="skip"`` books the free weeks and reports the rest;
     ``"fail"`` books nothing unless every week is free. Public holidays are skipped (and
@@ -242,12 +283,17 @@ def series_create(
 
     ``allotted``: a booking officer books a season's allocation for ``booked_for`` (the
     applicant): confirmed without approval, no confirmation sent (the season's decision
-    letter says it), weeks closed skipped like holidays, any other week not free fails."""
+    letter says it), weeks closed skipped like holidays, any other week not free fails.
+    ``reads``: shared by series booked in one transaction with their rooms' queues held
+    (accepting the sites' guidelines)."""
     services.require_email_verified(by)
     services.check_organisation(by, organisation)
     if allotted and not roles.is_officer(by):
         raise PermissionDenied("only booking officers allot a season")
-    guidelines = guidelines_to_accept(site=room.site_id, accept_guidelines=accept_guidelines)
+    if reads is not None and accept_guidelines:
+        guidelines = reads.guidelines_for(room.site_id)
+    else:
+        guidelines = guidelines_to_accept(site=room.site_id, accept_guidelines=accept_guidelines)
     status = Booking.Status.PENDING if room.requires_approval else Booking.Status.CONFIRMED
     if allotted:
         status = Booking.Status.CONFIRMED
@@ -261,7 +307,7 @@ def series_create(
                 room=room, organisation=organisation, weekdays=weekdays,
                 start_time=start_time, end_time=end_time, first=first, until=until,
                 attendees=attendees, children_and_youth=children_and_youth,
-                include_holidays=include_holidays, now=now,
+                include_holidays=include_holidays, now=now, reads=reads,
             )  # fmt: skip
             failing = [o for o in plan.blocked if not (allotted and o.state == CLOSED)]
             if not plan.free or (on_conflict == "fail" and failing):
@@ -286,6 +332,8 @@ def series_create(
     except IntegrityError as error:
         if not services.is_overlap_violation(error):
             raise
+        if reads is not None:  # someone wrote past the queue: read the room again next time
+            reads.forget(room, first, until)
         # Only a writer that bypassed the room queue could get here; answer as a conflict.
         raise SeriesConflict(
             series_plan(
@@ -295,6 +343,8 @@ def series_create(
                 include_holidays=include_holidays, now=now,
             )
         ) from error  # fmt: skip
+    if reads is not None:
+        reads.booked(room, first, until, [(b.start, b.end) for b in bookings])
     return series, bookings, plan
 
 

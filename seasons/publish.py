@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 
 from booking.locks import queue_for_organisation, queue_for_room
 from booking.models import OpeningHours
-from booking.series import SeriesConflict, series_create
+from booking.series import SeriesConflict, SeriesReads, series_create
 from booking.timeutil import to_local
 from config.errors import ConflictError
 from notifications.models import Message
@@ -92,8 +92,13 @@ def season_publish(*, season: Season, by, now: dt.datetime | None = None) -> Pub
             for room_id in sorted({a.room_id for a in todo}):
                 queue_for_room(room_id)
         first = _first_day(season, now)
+        reads = SeriesReads()  # valid: every room's queue is held until the commit
         for allocation in todo:
-            _book(allocation, season=season, by=by, first=first, now=now, result=result)
+            _book(
+                allocation, season=season, by=by, first=first, now=now, result=result,
+                reads=reads,
+            )  # fmt: skip
+        Allocation.objects.bulk_update(todo, ["series", "publish_error"], batch_size=500)
         Season.objects.filter(pk=season.pk).update(
             status=Season.Status.PUBLISHED, published_at=season.published_at or now
         )
@@ -101,33 +106,34 @@ def season_publish(*, season: Season, by, now: dt.datetime | None = None) -> Pub
     return result
 
 
-def _book(allocation, *, season, by, first, now, result) -> None:
+def _book(allocation, *, season, by, first, now, result, reads: SeriesReads) -> None:
+    """Book one wish; series_create's own savepoint undoes it alone if it fails."""
     wish = allocation.wish
     application = wish.application
     try:
-        with transaction.atomic():
-            series, _bookings, _plan = series_create(
-                room=allocation.room,
-                organisation=application.organisation,
-                by=by,
-                booked_for=application.submitted_by,
-                weekdays=[allocation.weekday],
-                start_time=allocation.start_time,
-                end_time=allocation.end_time,
-                first=first,
-                until=season.last_date,
-                title=wish.activity,
-                attendees=wish.attendees,
-                children_and_youth=wish.children_and_youth,
-                accept_guidelines=True,
-                allotted=True,
-                now=now,
-            )
-            Allocation.objects.filter(pk=allocation.pk).update(series=series, publish_error="")
+        allocation.series, _bookings, _plan = series_create(
+            room=allocation.room,
+            organisation=application.organisation,
+            by=by,
+            booked_for=application.submitted_by,
+            weekdays=[allocation.weekday],
+            start_time=allocation.start_time,
+            end_time=allocation.end_time,
+            first=first,
+            until=season.last_date,
+            title=wish.activity,
+            attendees=wish.attendees,
+            children_and_youth=wish.children_and_youth,
+            accept_guidelines=True,
+            allotted=True,
+            now=now,
+            reads=reads,
+        )
+        allocation.publish_error = ""
         result.booked.append(wish.pk)
     except (ConflictError, ValidationError) as error:
         why = _why(error)
-        Allocation.objects.filter(pk=allocation.pk).update(publish_error=why[:1000])
+        allocation.publish_error = why[:1000]
         result.failed[wish.pk] = why
 
 
