@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from booking import roles, services
 from booking.models import Booking
-from booking.series import series_create, series_plan
+from booking.series import SeriesReads, series_create, series_plan
 from booking.timeutil import OSLO, UTC
 from config.errors import ConflictError
 from tests.conftest import next_weekday_at
@@ -297,3 +297,26 @@ def test_a_closure_over_3_occurrences_cancels_exactly_those_3(people, room):
     assert {b.cancel_reason for b in Booking.objects.filter(status="cancelled")} == {
         "Stengt: Vinterferie"
     }
+
+
+def test_series_sharing_their_reads_see_what_the_earlier_ones_booked(people, room):
+    """A season's publishing books many series with one SeriesReads: the second series
+    must see the first one's weeks (on SQLite nothing else would stop the overlap), and
+    reads the room and the rules no more."""
+    reads = SeriesReads()
+    first, until = dt.date(2026, 9, 1), dt.date(2026, 9, 29)
+    allot = {"by": people.olga, "booked_for": people.alice, "allotted": True, "reads": reads}
+    _series, made, _plan = season(people, room, first, until, **allot)
+    with CaptureQueriesContext(connection) as queries:
+        with pytest.raises(ConflictError) as refused:
+            season(people, room, first, until, start_time=dt.time(19), end_time=dt.time(21),
+                   **allot)  # fmt: skip
+    assert {o.state for o in refused.value.plan.not_free} == {"taken"}
+    assert Booking.objects.count() == len(made) == 5
+    read_again = [q["sql"] for q in queries.captured_queries if "booking_openinghours" in q["sql"]
+                  or "booking_pricerule" in q["sql"] or "booking_closure" in q["sql"]]  # fmt: skip
+    assert read_again == []
+    # Another time in the same room is free and booked, after the first series' weeks.
+    _s, later, _p = season(people, room, first, until, start_time=dt.time(20),
+                           end_time=dt.time(22), **allot)  # fmt: skip
+    assert len(later) == 5 and Booking.objects.count() == 10
