@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "booking",
     "lending",
     "seasons",
+    "community",
     "notifications",
 ]
 
