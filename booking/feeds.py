@@ -120,8 +120,8 @@ def _was_public(booking) -> bool:
 def _public_title(booking) -> str:
     if not _was_public(booking):
         return _("Busy")
-    if booking.organisation:
-        return f"{booking.title} – {booking.organisation.name}"
+    if booking.organisation and booking.organisation.public_name:
+        return f"{booking.title} – {booking.organisation.public_name}"
     return booking.title
 
 
@@ -234,11 +234,20 @@ def _read_version(feed, request, *args, **kwargs) -> tuple[str, dt.datetime | No
         obj = feed.get_object(request, *args, **kwargs)
     except (Http404, Room.DoesNotExist, Organisation.DoesNotExist, Site.DoesNotExist):
         return "", None
-    state = feed.bookings(obj).aggregate(changed=Max("updated_at"), n=Count("id"))
+    # ``listed``: names are shown beside public titles only for organisations in the
+    # directory, so one that opts in or out changes the feed.
+    state = feed.bookings(obj).aggregate(
+        changed=Max("updated_at"),
+        n=Count("id"),
+        listed=Count("id", filter=Q(organisation__in_directory=True)),
+    )
     day = timezone.localdate().isoformat()  # the window moves once a day
     # Only what the feed reads: any other parameter would make a new cache entry per value.
     query = [(k, request.GET.get(k, "")) for k in feed.cache_params]
-    raw = f"{request.path}:{query}:{state['n']}:{state['changed']}:{day}:{request.LANGUAGE_CODE}"
+    raw = (
+        f"{request.path}:{query}:{state['n']}:{state['changed']}:{day}:{request.LANGUAGE_CODE}"
+        f":{state['listed']}"
+    )
     return hashlib.sha256(raw.encode()).hexdigest()[:32], state["changed"]
 
 

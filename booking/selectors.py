@@ -119,7 +119,16 @@ def room_availability(
         .select_related("organisation")
         # Only what the week shows and the permission check reads: a busy week has
         # hundreds of rows, and building whole model instances was most of the page's time.
-        .only("start", "end", "status", "public", "title", "booked_by", "organisation__name")
+        .only(
+            "start",
+            "end",
+            "status",
+            "public",
+            "title",
+            "booked_by",
+            "organisation__name",
+            "organisation__in_directory",
+        )
         .order_by("start")
     )
     hours = list(room.opening_hours.all())
@@ -141,11 +150,17 @@ def room_availability(
                 continue
             taken.append((booking.start, booking.end))
             entry = {"start": booking.start, "end": booking.end, "status": booking.status}
-            if booking.public or roles.can_see_booking_details(user, booking):
+            details = roles.can_see_booking_details(user, booking)
+            if booking.public or details:
                 entry["booking"] = booking.pk
                 entry["title"] = booking.title
                 if booking.organisation is not None:
-                    entry["organisation"] = booking.organisation.name
+                    # To the public, only an organisation listed in the directory is named.
+                    name = (
+                        booking.organisation.name if details else booking.organisation.public_name
+                    )
+                    if name:
+                        entry["organisation"] = name
             result.busy.append(entry)
         for closure in closures:
             if closure.end <= day_start or closure.start >= day_end:

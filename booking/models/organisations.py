@@ -92,6 +92,13 @@ class Organisation(models.Model):
         return self.name
 
     @property
+    def public_name(self) -> str:
+        """The name the public may see: only an organisation listed in the directory
+        appears in public calendars and feeds; the others' public bookings show their
+        title alone."""
+        return self.name if self.in_directory else ""
+
+    @property
     def category_verified(self) -> bool:
         """Has an officer confirmed the category the organisation has now?"""
         return bool(self.verified_category) and self.verified_category == self.category

@@ -96,6 +96,19 @@ def test_the_public_feed_holds_public_bookings_only(week):
     assert expanded(calendar, week["sunday"]) == in_database([week["made"][2]])
 
 
+def test_public_feeds_name_only_organisations_listed_in_the_directory(week, people):
+    room = week["room"]
+    for path in ("/calendar/public.ics", f"/calendar/rooms/{room.pk}.ics"):
+        text, _calendar = fetch(path)
+        assert "Åpen sjakkturnering" in text and people.org_a.name not in text
+    people.org_a.in_directory = True
+    people.org_a.save()
+    for path in ("/calendar/public.ics", f"/calendar/rooms/{room.pk}.ics"):
+        _text, calendar = fetch(path)
+        summaries = {str(e["SUMMARY"]) for e in calendar.walk("VEVENT")}
+        assert f"Åpen sjakkturnering – {people.org_a.name}" in summaries
+
+
 def test_the_organisation_and_site_feeds_need_their_secret(week, people):
     org, site = people.org_a, people.room.site
     for path in (f"/calendar/organisations/{org.pk}.ics", f"/calendar/sites/{site.pk}.ics"):

@@ -13,7 +13,7 @@ from booking.caretaking import booking_report
 from booking.models import Booking, BookingReport, Profile
 from booking.timeutil import OSLO
 from tests.conftest import next_weekday_at
-from tests.factories import OrganisationFactory, RoomFactory
+from tests.factories import MembershipFactory, OrganisationFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +130,10 @@ def test_no_show_once_started_once_only_and_seen_by_officers(people):
 
 def test_the_activity_calendar_shows_public_events_without_people(people):
     club = OrganisationFactory(name="Ås Turlag", category="voluntary")
+    people.org_a.in_directory = True  # listed: its name may be shown
+    people.org_a.save()
+    hidden = OrganisationFactory(name="Ikke Oppført Forening")  # not in the directory
+    MembershipFactory(user=people.alice, organisation=hidden)
     start = next_weekday_at(2, 18)
     Profile.objects.create(user=people.alice, phone="+47 911 22 333")
     services.booking_create(room=people.room, organisation=people.org_a, by=people.alice,
@@ -139,9 +143,14 @@ def test_the_activity_calendar_shows_public_events_without_people(people):
                             start=start + dt.timedelta(days=1),
                             end=start + dt.timedelta(days=1, hours=2),
                             title="Lukket styremøte", attendees=5)  # fmt: skip
+    services.booking_create(room=people.room, organisation=hidden, by=people.alice,
+                            start=start + dt.timedelta(days=2),
+                            end=start + dt.timedelta(days=2, hours=2),
+                            title="Åpen dag", attendees=20, public=True)  # fmt: skip
     page = Client().get(f"/calendar/?week={start.date()}").content.decode()
     assert "Åpen sjakkveld" in page and "Ås Sjakklubb" in page and "18:00–20:00" in page
-    for private in ("Lukket styremøte", "911 22 333", people.alice.email, "alice"):
+    assert "Åpen dag" in page  # its public booking, without the unlisted name
+    for private in ("Lukket styremøte", "911 22 333", people.alice.email, "alice", hidden.name):
         assert private not in page
     filtered = Client().get(f"/calendar/?week={start.date()}&category=commercial")
     assert "Åpen sjakkveld" not in filtered.content.decode()

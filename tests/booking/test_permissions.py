@@ -209,6 +209,12 @@ def test_availability_shows_a_public_booking_to_anyone(people, booking, client_f
     Booking.objects.filter(pk=booking.pk).update(public=True)
     _, busy = availability(client_for(None), booking)
     assert busy[0]["title"] == TITLE
+    assert "organisation" not in busy[0]  # not listed in the directory: not named
+    people.org_a.in_directory = True
+    people.org_a.save()
+    _, busy = availability(client_for(None), booking)
+    assert busy[0]["organisation"] == ORG_A
+    _, busy = availability(client_for(people.alice), booking)
     assert busy[0]["organisation"] == ORG_A
 
 

@@ -73,6 +73,8 @@ def test_free_filter_reads_naive_times_as_oslo(client):
 def test_week_availability_splits_open_time_into_free_and_busy(people, client):
     room = RoomFactory(hours=EVENINGS)
     monday = next_weekday_at(0, 18)
+    people.org_b.in_directory = True  # listed: named beside its public booking
+    people.org_b.save()
     BookingFactory(
         room=room,
         organisation=people.org_a,
