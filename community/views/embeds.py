@@ -66,7 +66,7 @@ def _age_filter(field: str, age_group: str) -> Q:
 
 def embed(parameters: type[forms.Form], fingerprint):
     """Checks the parameters (a bad one: 400 with a plain message), answers If-None-Match
-    from ``fingerprint(params, query)`` before anything is read for the page, and lets
+    from ``fingerprint(params)`` (and the address) before anything is read for the page, and lets
     the configured origins frame the page."""
 
     def decorator(page):
@@ -86,9 +86,12 @@ def embed(parameters: type[forms.Form], fingerprint):
 
         def answer(request):
             form = parameters(request.GET)
-            if not form.is_valid():
+            # The message is for whoever wrote the iframe's address: in English, whatever
+            # language cookie the visitor has.
+            with translation.override("en"):
                 problems = "; ".join(f"{name}: {' '.join(errors)}"
                                      for name, errors in form.errors.items())  # fmt: skip
+            if problems:
                 response = HttpResponseBadRequest(
                     f"Bad parameter. {problems}\n", content_type="text/plain; charset=utf-8"
                 )

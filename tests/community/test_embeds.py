@@ -161,6 +161,9 @@ def test_a_bad_parameter_is_told_in_plain_words(people, query):
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/plain")
     assert "Bad parameter" in response.content.decode()
+    in_norwegian = Client()
+    in_norwegian.cookies["django_language"] = "nb"
+    assert "Select a valid choice" in in_norwegian.get(f"{path}?lang=de").content.decode()
     if not query.startswith("week"):
         assert Client().get(f"{DIRECTORY}?{query}").status_code == 400
 
