@@ -216,9 +216,9 @@ def _event_entry(event: Event) -> dict:
         place = f"{room.name}, {room.site.name}"
     else:
         place = ", ".join(part for part in (event.place, getattr(event.site, "name", "")) if part)
-    link = event.link if event.link.lower().startswith(("http://", "https://")) else ""
+    # The event's page at Lokale (community:event, by path as it is the events part's).
     return {"start": event.start, "end": event.end, "title": event.title, "place": place,
-            "organisation": _organisation(event.organisation), "link": link,
+            "organisation": _organisation(event.organisation), "link": f"/events/{event.pk}/",
             "kind": "event"}  # fmt: skip
 
 

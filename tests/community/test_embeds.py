@@ -207,6 +207,8 @@ def test_the_calendar_shows_published_events_and_public_bookings_not_hidden_or_p
     # Nordby Korps is not listed: named with its public booking, but not linked.
     assert f"/organisations/{people.org_b.pk}/about/" not in page
     assert 'href="/calendar/?week=' in page
+    concert = Event.objects.get(title="Vårkonsert")
+    assert f'href="/events/{concert.pk}/" target="_blank" rel="noopener"' in page
 
 
 def test_an_event_at_a_public_booking_is_shown_once(people, week):

@@ -42,17 +42,23 @@ OUTPUTS = [
     ("room-availability", {"pk": "room"}, "?from={week}&to={week_end}"),
     ("room-list", {}, ""),
     ("site-list", {}, ""),
+    # the directory (i16-dir's names)
     ("community:directory", {}, ""),
     ("community:directory", {}, "?q=hemmelig"),
     ("community:organisation_about", {"pk": "listed"}, ""),
     ("community:organisation_about", {"pk": "hidden"}, ""),
     ("api-directory", {}, ""),
     ("api-directory", {}, "?q=hemmelig"),
-    ("directory-list", {}, ""),
-    ("community:events", {}, ""),
-    ("community:event_list", {}, ""),
-    ("api-events", {}, ""),
+    ("api-directory-detail", {"pk": "listed"}, ""),
+    ("api-directory-detail", {"pk": "hidden"}, ""),
+    # events and the activity calendar (i16-ev's names)
+    ("community:activity_calendar", {}, "?week={week}"),
+    ("community:feed_public", {}, ""),
+    ("community:event", {"pk": "listed_event"}, ""),
+    ("community:event", {"pk": "hidden_event"}, ""),
     ("event-list", {}, ""),
+    ("event-detail", {"pk": "listed_event"}, ""),
+    ("event-detail", {"pk": "hidden_event"}, ""),
 ]
 
 
@@ -72,7 +78,7 @@ def scene(people):
     MembershipFactory(user=hanne, organisation=hidden, role="admin")
     BookingFactory(room=people.room, organisation=hidden, booked_by=hanne, title="Styremøte",
                    start=start)  # fmt: skip
-    Event.objects.create(
+    hidden_event = Event.objects.create(
         organisation=hidden, title="Skjult treff", place="Et sted", category="culture",
         start=start, end=start + dt.timedelta(hours=1), created_by=hanne,
         status=Event.Status.HIDDEN, hidden_reason="Ikke for offentligheten",
@@ -89,13 +95,14 @@ def scene(people):
     MembershipFactory(user=siri, organisation=listed)
     BookingFactory(room=people.room, organisation=listed, booked_by=siri, title="Åpen øving",
                    public=True, start=start + dt.timedelta(days=1))  # fmt: skip
-    Event.objects.create(
+    listed_event = Event.objects.create(
         organisation=listed, title="Vårkonsert", place="Torget", category="culture",
         age_groups=["all"], start=start, end=start + dt.timedelta(hours=2), created_by=sverre,
     )  # fmt: skip
     monday = start.date() - dt.timedelta(days=start.weekday())
     return {
         "room": people.room.pk, "listed": listed.pk, "hidden": hidden.pk,
+        "listed_event": listed_event.pk, "hidden_event": hidden_event.pk,
         "week": monday.isoformat(), "week_end": (monday + dt.timedelta(days=6)).isoformat(),
         "people": people, "users": (hanne, sverre, siri),
     }  # fmt: skip
@@ -121,7 +128,7 @@ def test_no_public_output_shows_a_hidden_organisation_or_a_member_contact(
     for client in (Client(), signed_in):
         status, text = _read(client, path)
         assert status < 500, (path, status)
-        if kwargs.get("pk") == "listed" or name.startswith("community:embed"):
+        if kwargs.get("pk") in ("listed", "listed_event") or name.startswith("community:embed"):
             assert status == 200, (path, status)
         for private in (*HIDDEN_TEXTS, *(e for _n, e, _p in MEMBERS),
                         *(p.removeprefix("+47") for _n, _e, p in MEMBERS)):  # fmt: skip
