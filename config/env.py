@@ -2,6 +2,8 @@
 
 import datetime as dt
 import os
+import re
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -85,3 +87,35 @@ def env_url(name: str) -> str:
     if scheme not in ("http", "https") or not rest.strip("/"):
         raise ImproperlyConfigured(f"{name}={raw!r} is not an http(s) address")
     return raw.rstrip("/")
+
+
+_LABEL = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
+_ORIGIN_HOST = re.compile(rf"^(\*\.)?{_LABEL}(\.{_LABEL})*$")
+
+
+def env_origins(name: str) -> list[str]:
+    """Comma-separated web origins (scheme://host[:port], a host may start with ``*.``),
+    e.g. for a Content-Security-Policy source list. Anything else — a path, a quote, a
+    space inside — would change the policy's meaning, so it is refused."""
+    origins = []
+    for raw in env_list(name, []):
+        parts = urlsplit(raw.lower())
+        try:
+            port = parts.port
+        except ValueError:
+            port = -1
+        host = parts.hostname or ""
+        if (
+            parts.scheme not in ("http", "https")
+            or parts.path not in ("", "/")
+            or parts.query
+            or parts.fragment
+            or parts.username is not None
+            or port == -1
+            or not _ORIGIN_HOST.match(host)
+        ):
+            raise ImproperlyConfigured(
+                f"{name}: {raw!r} is not a web origin (use https://host or https://host:port)"
+            )
+        origins.append(f"{parts.scheme}://{host}" + (f":{port}" if port else ""))
+    return origins

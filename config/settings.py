@@ -13,6 +13,7 @@ from config.env import (
     env_float,
     env_int,
     env_list,
+    env_origins,
     env_str,
     env_time,
     env_url,
@@ -55,6 +56,7 @@ check_known(
         *OIDC_ENV_NAMES,
         "LOKALE_BRREG_URL",
         "LOKALE_BRREG_TIMEOUT",
+        "LOKALE_EMBED_ORIGINS",
     },
 )
 
@@ -180,6 +182,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# The municipality's web sites that may show /embed/calendar/ and /embed/directory/ in an
+# iframe (their frame-ancestors); every other page may be framed by no one. Unset: none may.
+EMBED_ORIGINS = env_origins("LOKALE_EMBED_ORIGINS")
 # No page needs these browser features; a page that is made to misbehave cannot ask.
 PERMISSIONS_POLICY = (
     "accelerometer=(), browsing-topics=(), camera=(), geolocation=(), gyroscope=(), "

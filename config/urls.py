@@ -38,6 +38,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("lending/", include("lending.urls")),
     path("seasons/", include("seasons.urls")),
+    path("", include("community.urls")),
     path("", include("booking.urls")),
 ]
 

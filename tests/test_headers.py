@@ -34,6 +34,9 @@ pytestmark = pytest.mark.django_db
 
 DATA_BLOCKS = {"application/json", "application/ld+json"}
 EXTRA_PAGES = ["/admin/login/", "/admin/", "/admin/booking/booking/", "/no-such-page/"]
+# The embeds (community/views/embeds.py) may be framed by the configured origins; every
+# other page by no one.
+EMBED_ORIGIN = "https://kommune.example.no"
 
 
 class InlineFinder(HTMLParser):
@@ -227,6 +230,7 @@ def every_path(values: dict) -> list[str]:
     return sorted(set(paths))
 
 
+@override_settings(EMBED_ORIGINS=[EMBED_ORIGIN])
 def test_every_page_has_the_policies_and_no_inline_code(world):
     root, values, _booking = world
     paths = [*every_path(values), *EXTRA_PAGES]
@@ -240,6 +244,7 @@ def test_every_page_has_the_policies_and_no_inline_code(world):
             csp = response.get("Content-Security-Policy", "")
             if "default-src 'self'" not in csp or "unsafe-inline" in csp:
                 problems.append(f"{path}: Content-Security-Policy {csp!r}")
+            problems += _framing_problems(path, response, csp)
             if "camera=()" not in response.get("Permissions-Policy", ""):
                 problems.append(f"{path}: Permissions-Policy missing")
             if response.status_code >= 500:
@@ -250,6 +255,14 @@ def test_every_page_has_the_policies_and_no_inline_code(world):
                 problems += [f"{path}: {found}" for found in inline_code(body.decode())]
     assert not problems, "\n".join(problems)
     assert html_pages > 60
+
+
+def _framing_problems(path: str, response, csp: str) -> list[str]:
+    if path.startswith("/embed/"):
+        framed = f"frame-ancestors {EMBED_ORIGIN}" in csp and "X-Frame-Options" not in response
+    else:
+        framed = response.get("X-Frame-Options") == "DENY" and "frame-ancestors 'none'" in csp
+    return [] if framed else [f"{path}: framing {response.get('X-Frame-Options')!r} {csp!r}"]
 
 
 @pytest.mark.parametrize(
