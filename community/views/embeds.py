@@ -200,13 +200,13 @@ def _query(values: dict) -> str:
 
 
 def _organisation(organisation: Organisation | None) -> dict | None:
-    """Its name, and its directory page if it is listed."""
-    if organisation is None:
+    """Its name and directory page, for an organisation listed in the directory; an
+    unlisted one appears nowhere public (its public entries show their title alone)."""
+    if organisation is None or not organisation.public_name:
         return None
-    listed = organisation.in_directory
     return {
-        "name": organisation.name,
-        "about": f"/organisations/{organisation.pk}/about/" if listed else "",
+        "name": organisation.public_name,
+        "about": f"/organisations/{organisation.pk}/about/",
     }
 
 

@@ -78,6 +78,13 @@ def scene(people):
     MembershipFactory(user=hanne, organisation=hidden, role="admin")
     BookingFactory(room=people.room, organisation=hidden, booked_by=hanne, title="Styremøte",
                    start=start)  # fmt: skip
+    # Its own public booking and published event are shown, by their titles alone.
+    BookingFactory(room=people.room, organisation=hidden, booked_by=hanne, title="Åpen dag",
+                   public=True, start=start + dt.timedelta(days=2))  # fmt: skip
+    Event.objects.create(
+        organisation=hidden, title="Loppemarked", place="Skolegården", category="community",
+        start=start, end=start + dt.timedelta(hours=3), created_by=hanne,
+    )  # fmt: skip
     hidden_event = Event.objects.create(
         organisation=hidden, title="Skjult treff", place="Et sted", category="culture",
         start=start, end=start + dt.timedelta(hours=1), created_by=hanne,
