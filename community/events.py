@@ -187,7 +187,11 @@ def event_update(*, event: Event, by, **changes) -> Event:
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
     with transaction.atomic():
-        current = Event.objects.select_for_update().select_related("organisation").get(pk=event.pk)
+        current = (
+            Event.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=event.pk)
+        )
         if not can_edit(by, current):
             raise PermissionDenied("only members of the organisation change its events")
         values = {f: getattr(current, f) for f in EDITABLE if f != "image"}
@@ -216,7 +220,7 @@ def event_update(*, event: Event, by, **changes) -> Event:
 def event_delete(*, event: Event, by) -> None:
     """Withdraw an event (members of its organisation): it is gone, with its image."""
     with transaction.atomic():
-        current = Event.objects.select_for_update().filter(pk=event.pk).first()
+        current = Event.objects.select_for_update(of=("self",)).filter(pk=event.pk).first()
         if current is None:
             return
         if not can_edit(by, current):
@@ -249,7 +253,7 @@ def event_hide(*, event: Event, by, reason: str) -> Event:
             "n": REASON_MAX_LENGTH}]})  # fmt: skip
     with transaction.atomic():
         current = (
-            Event.objects.select_for_update()
+            Event.objects.select_for_update(of=("self",))
             .select_related("organisation", "created_by__profile")
             .get(pk=event.pk)
         )
@@ -277,7 +281,7 @@ def event_unhide(*, event: Event, by) -> Event:
     if not roles.is_officer(by):
         raise PermissionDenied("only booking officers show hidden events again")
     with transaction.atomic():
-        Event.objects.select_for_update().filter(pk=event.pk).update(
+        Event.objects.select_for_update(of=("self",)).filter(pk=event.pk).update(
             status=Event.Status.PUBLISHED, hidden_reason="", hidden_by=None, hidden_at=None,
             sequence=F("sequence") + 1, updated_at=timezone.now(),
         )  # fmt: skip
