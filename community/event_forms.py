@@ -5,6 +5,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from booking.forms import DateInput, TimeInput, bounded_date, clean_local_interval
@@ -25,15 +26,15 @@ class BookingChoiceField(forms.ModelChoiceField):
 
 
 class EventForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=200)
+    title = forms.CharField(label=capfirst(_("title")), max_length=200)
     description = forms.CharField(
-        label=_("description"), required=False, max_length=4000,
+        label=capfirst(_("description")), required=False, max_length=4000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Plain text; web addresses become links."),
     )  # fmt: skip
     booking = forms.ModelChoiceField(Booking.objects.none(), required=False)  # see __init__
     place = forms.CharField(
-        label=_("place"), required=False, max_length=300,
+        label=capfirst(_("place")), required=False, max_length=300,
         help_text=_("Where, in words, if it is not at one of your bookings."),
     )  # fmt: skip
     date = forms.DateField(label=_("Date"), required=False, widget=DateInput(),
@@ -42,14 +43,16 @@ class EventForm(forms.Form):
                                  widget=TimeInput(attrs={"step": 300}))  # fmt: skip
     end_time = forms.TimeField(label=_("To"), required=False,
                                widget=TimeInput(attrs={"step": 300}))  # fmt: skip
-    category = forms.ChoiceField(label=_("category"), choices=Category.choices)
+    category = forms.ChoiceField(label=capfirst(_("category")), choices=Category.choices)
     age_groups = forms.MultipleChoiceField(
-        label=_("for whom"), choices=AgeGroup.choices, widget=forms.CheckboxSelectMultiple
+        label=capfirst(_("for whom")), choices=AgeGroup.choices, widget=forms.CheckboxSelectMultiple
     )
-    link = forms.CharField(label=_("link"), required=False, max_length=300,
+    link = forms.CharField(label=capfirst(_("link")), required=False, max_length=300,
                            widget=forms.URLInput())  # fmt: skip
-    image = forms.FileField(label=_("image"), required=False)
-    image_alt = forms.CharField(label=_("image description"), required=False, max_length=300)
+    image = forms.FileField(label=capfirst(_("image")), required=False)
+    image_alt = forms.CharField(
+        label=capfirst(_("image description")), required=False, max_length=300
+    )
 
     def __init__(self, *args, organisation: Organisation, event: Event | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,11 +126,13 @@ class CalendarForm(forms.Form):
         empty_label=_("All places"),
     )  # fmt: skip
     category = forms.ChoiceField(
-        label=_("category"), required=False,
+        label=capfirst(_("category")), required=False,
         choices=[("", _("All categories")), *Category.choices],
     )  # fmt: skip
     age_group = forms.ChoiceField(
-        label=_("for whom"), required=False, choices=[("", _("Everyone")), *AgeGroup.choices]
+        label=capfirst(_("for whom")),
+        required=False,
+        choices=[("", _("Everyone")), *AgeGroup.choices],
     )
     organiser = forms.ChoiceField(
         label=_("Organiser"), required=False,

@@ -36,7 +36,7 @@ def make(org, by, start, hours=2, *, age_groups=("youth",), title="Arrangement",
 
 
 def test_an_event_at_a_booking_takes_its_times_and_site(scene):
-    people, booking, start = scene
+    people, booking, _start = scene
     event = services.event_create(organisation=people.org_a, by=people.alice,
                                   title="Åpen sjakkturnering", description="", booking=booking,
                                   category="recreation", age_groups=["all"])  # fmt: skip
@@ -83,8 +83,14 @@ def test_only_the_organisations_own_active_booking_may_be_used(scene):
                                status=Booking.Status.CANCELLED)  # fmt: skip
     for wrong in (others, cancelled):
         with pytest.raises(ValidationError) as refused:
-            services.event_create(organisation=people.org_a, by=people.alice, title="T",
-                                  booking=wrong, category="culture", age_groups=["all"])  # fmt: skip
+            services.event_create(
+                organisation=people.org_a,
+                by=people.alice,
+                title="T",
+                booking=wrong,
+                category="culture",
+                age_groups=["all"],
+            )
         assert "booking" in refused.value.message_dict
     with pytest.raises(ValidationError) as outside:
         services.event_create(organisation=people.org_a, by=people.alice, title="T",
@@ -133,10 +139,16 @@ def test_the_clash_hint_lists_exactly_the_overlapping_published_events_for_the_s
     for_all = make(people.org_b, people.bob, start - dt.timedelta(hours=1), age_groups=["all"],
                    title="Familiedag")  # fmt: skip
     make(people.org_b, people.bob, start, age_groups=["seniors"], title="Seniortreff")
-    make(people.org_b, people.bob, start + dt.timedelta(hours=2), age_groups=["youth"],
-         title="Etterpå")  # fmt: skip: starts when mine ends
-    make(people.org_b, people.bob, start - dt.timedelta(hours=2), age_groups=["youth"],
-         title="Før")  # fmt: skip: ends when mine starts
+    make(
+        people.org_b,
+        people.bob,
+        start + dt.timedelta(hours=2),
+        age_groups=["youth"],
+        title="Etterpå",
+    )  # fmt: skip: starts when mine ends
+    make(
+        people.org_b, people.bob, start - dt.timedelta(hours=2), age_groups=["youth"], title="Før"
+    )  # fmt: skip: ends when mine starts
     hidden = make(people.org_b, people.bob, start, age_groups=["youth"], title="Skjult")
     services.event_hide(event=hidden, by=people.olga, reason="Feil")
     assert [e.title for e in event_clashes(mine)] == ["Familiedag", "Ungdomskonsert"]

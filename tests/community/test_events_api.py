@@ -22,8 +22,14 @@ def api(people, client_for):
 
 
 def body(at, **extra):
-    return {"organisation": at.organisation_id, "title": "Åpen sjakkveld",
-            "booking": at.pk, "category": "recreation", "age_groups": ["all"], **extra}
+    return {
+        "organisation": at.organisation_id,
+        "title": "Åpen sjakkveld",
+        "booking": at.pk,
+        "category": "recreation",
+        "age_groups": ["all"],
+        **extra,
+    }
 
 
 def test_members_publish_and_anyone_reads_published_events(api):
@@ -79,7 +85,7 @@ def test_another_organisations_booking_is_a_400_naming_booking(api):
 
 
 def test_only_members_change_withdraw_and_only_officers_hide(api):
-    people, client_for, start, booking, _others = api
+    people, client_for, _start, booking, _others = api
     event = services.event_create(organisation=people.org_a, by=people.alice, title="Sjakk",
                                   booking=booking, category="recreation",
                                   age_groups=["all"])  # fmt: skip
@@ -107,7 +113,11 @@ def test_only_members_change_withdraw_and_only_officers_hide(api):
 
 def test_list_parameters_are_read_strictly(api):
     _people, client_for, *_ = api
-    for query, field in (("from=2027-13-01", "from"), ("age_group=x", "age_group"),
-                         ("site=abc", "site"), ("from=2027-02-01&to=2027-01-01", "to")):  # fmt: skip
+    for query, field in (
+        ("from=2027-13-01", "from"),
+        ("age_group=x", "age_group"),
+        ("site=abc", "site"),
+        ("from=2027-02-01&to=2027-01-01", "to"),
+    ):
         response = client_for(None).get(f"/api/v1/events/?{query}")
         assert response.status_code == 400 and field in response.json(), query

@@ -97,7 +97,7 @@ def test_a_hidden_event_appears_nowhere_public(week):
 
 
 def test_the_event_page_escapes_text_and_links_only_http(week):
-    people, _start, _booking, _korps, event = week
+    _people, _start, _booking, _korps, event = week
     page = Client().get(f"/events/{event.pk}/").content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -123,17 +123,32 @@ def test_no_member_is_named_anywhere_public(week):
 
 def test_members_publish_through_the_form_and_see_the_clashes(week):
     people, start, booking, _korps, event = week
-    other = services.event_create(organisation=people.org_b, by=people.bob, title="Ungdomsfest",
-                                  start=start + dt.timedelta(minutes=30),
-                                  end=start + dt.timedelta(minutes=90), place="Ungdomshuset", category="recreation",
-                                  age_groups=["youth"])  # fmt: skip
+    other = services.event_create(
+        organisation=people.org_b,
+        by=people.bob,
+        title="Ungdomsfest",
+        start=start + dt.timedelta(minutes=30),
+        end=start + dt.timedelta(minutes=90),
+        place="Ungdomshuset",
+        category="recreation",
+        age_groups=["youth"],
+    )
     assert web(people.bob).get(f"/organisations/{people.org_a.pk}/events/new/").status_code == 404
     form = web(people.alice).get(f"/organisations/{people.org_a.pk}/events/new/")
     assert form.status_code == 200 and "Sjakkturnering" in form.content.decode()
     assert "Korpsøvelse åpen" not in form.content.decode()  # not its own booking
-    body = {"title": "Lynsjakk for unge", "booking": booking.pk, "place": "",
-            "date": start.date().isoformat(), "start_time": "19:00", "end_time": "20:00",
-            "category": "recreation", "age_groups": ["youth"], "link": "", "image_alt": ""}  # fmt: skip
+    body = {
+        "title": "Lynsjakk for unge",
+        "booking": booking.pk,
+        "place": "",
+        "date": start.date().isoformat(),
+        "start_time": "19:00",
+        "end_time": "20:00",
+        "category": "recreation",
+        "age_groups": ["youth"],
+        "link": "",
+        "image_alt": "",
+    }
     response = web(people.alice).post(f"/organisations/{people.org_a.pk}/events/new/", body,
                                       follow=True)  # fmt: skip
     page = response.content.decode()
