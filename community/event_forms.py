@@ -139,7 +139,13 @@ class CalendarForm(forms.Form):
         choices=[("", _("All organisers")), *Organisation.Category.choices],
     )  # fmt: skip
 
+    def valid_data(self) -> dict:
+        """The filters that were given well; one that was not is left out, not the rest."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return dict(self.cleaned_data)
+
     def week_start(self) -> dt.date:
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        day = data.get("week") or timezone.localdate()
+        day = self.valid_data().get("week") or timezone.localdate()
         return day - dt.timedelta(days=day.weekday())

@@ -41,7 +41,7 @@ def activity_calendar(request):
     """What's on in a week, by day: what, who (the organisation), where, when."""
     form = CalendarForm(request.GET or None)
     monday = form.week_start()
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    data = form.valid_data()
     query = request.GET.copy()
     query.pop("week", None)
     return render(request, "community/ev_calendar.html", {

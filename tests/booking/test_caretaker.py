@@ -143,7 +143,7 @@ def test_the_activity_calendar_shows_public_events_without_people(people):
     assert "Åpen sjakkveld" in page and "Ås Sjakklubb" in page and "18:00–20:00" in page
     for private in ("Lukket styremøte", "911 22 333", people.alice.email, "alice"):
         assert private not in page
-    filtered = Client().get(f"/calendar/?week={start.date()}&category=commercial")
+    filtered = Client().get(f"/calendar/?week={start.date()}&organiser=commercial")
     assert "Åpen sjakkveld" not in filtered.content.decode()
     assert club.name not in page
 

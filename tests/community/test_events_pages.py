@@ -216,3 +216,13 @@ def test_the_calendar_and_feed_read_as_many_times_for_500_events_as_for_1(week):
     assert many == one
     assert "Konsert 498" in Client().get(page).content.decode()
     assert one[0] <= 10
+
+
+def test_a_filter_given_badly_is_left_out_and_the_others_still_apply(week):
+    _people, start, *_ = week
+    page = Client().get(f"/calendar/?week={start.date()}&category=commercial&age_group=youth")
+    assert page.status_code == 200
+    text = page.content.decode()
+    # The week and the age group still apply: the youth event shows, the booking does not.
+    assert "Åpen sjakkturnering" in text and "Korpsøvelse åpen" not in text
+    assert Client().get("/calendar/?week=99999-01-01&site=x").status_code == 200
