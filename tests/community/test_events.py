@@ -196,3 +196,26 @@ def test_hiding_sends_the_organiser_the_reason_once_committed(
     assert "reason" in refused.value.message_dict
     shown = services.event_unhide(event=event, by=people.olga)
     assert shown.status == Event.Status.PUBLISHED and shown.hidden_reason == ""
+
+
+def test_an_image_is_checked_and_stored_without_metadata(scene):
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    from tests.photos import image_bytes, upload
+
+    people, _booking, start = scene
+    with pytest.raises(ValidationError) as refused:
+        make(people.org_a, people.alice, start, image=upload(b"not an image"), image_alt="x")
+    assert "image" in refused.value.message_dict
+    with pytest.raises(ValidationError) as no_alt:
+        make(people.org_a, people.alice, start, image=upload())
+    assert "image_alt" in no_alt.value.message_dict
+    assert not Event.objects.exists()
+    event = make(people.org_a, people.alice, start, image_alt="Plakaten",
+                 image=upload(image_bytes(size=(1200, 900), gps=True)))  # fmt: skip
+    assert (event.image_width, event.image_height) == (1200, 900)
+    with default_storage.open(event.image.name) as stored:
+        assert not Image.open(stored).getexif()
+    with default_storage.open(event.image_thumbnail.name) as thumb:
+        assert Image.open(thumb).width == 480
