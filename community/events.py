@@ -195,7 +195,7 @@ def event_update(*, event: Event, by, **changes) -> Event:
         if not can_edit(by, current):
             raise PermissionDenied("only members of the organisation change its events")
         values = {f: getattr(current, f) for f in EDITABLE if f != "image"}
-        if "booking" in changes and changes["booking"] != current.booking:
+        if changes.get("booking") is not None and changes["booking"] != current.booking:
             # A new booking brings its times, unless new times are given too.
             values["start"], values["end"] = None, None
         values |= {k: v for k, v in changes.items() if k != "image"}
@@ -203,15 +203,22 @@ def event_update(*, event: Event, by, **changes) -> Event:
         values = _check(values, current.organisation)
         image = values.pop("image")
         written = {f: v for f, v in values.items() if getattr(current, f) != v}
-        old_files = []
+        old_files, new_files = [], {}
         if changes.get("image"):
-            written |= _store_image(image, current.organisation)
+            new_files = _store_image(image, current.organisation)
+            written |= new_files
             old_files = [current.image.name, current.image_thumbnail.name]
         if not written:
             return current
-        Event.objects.filter(pk=current.pk).update(
-            **written, sequence=F("sequence") + 1, updated_at=timezone.now()
-        )
+        try:
+            Event.objects.filter(pk=current.pk).update(
+                **written, sequence=F("sequence") + 1, updated_at=timezone.now()
+            )
+        except BaseException:
+            for name in (new_files.get("image"), new_files.get("image_thumbnail")):
+                if name:
+                    default_storage.delete(name)
+            raise
         _forget_files(old_files)
         current.refresh_from_db()
         return current

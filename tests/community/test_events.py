@@ -219,3 +219,20 @@ def test_an_image_is_checked_and_stored_without_metadata(scene):
         assert not Image.open(stored).getexif()
     with default_storage.open(event.image_thumbnail.name) as thumb:
         assert Image.open(thumb).width == 480
+
+
+def test_moving_an_event_to_another_booking_takes_that_bookings_times(scene):
+    people, booking, start = scene
+    later = BookingFactory(room=people.room, organisation=people.org_a, booked_by=people.alice,
+                           start=start + dt.timedelta(days=1),
+                           end=start + dt.timedelta(days=1, hours=2))  # fmt: skip
+    event = services.event_create(organisation=people.org_a, by=people.alice, title="Sjakk",
+                                  booking=booking, category="recreation",
+                                  age_groups=["all"])  # fmt: skip
+    moved = services.event_update(event=event, by=people.alice, booking=later)
+    assert (moved.start, moved.end, moved.sequence) == (later.start, later.end, 1)
+    with pytest.raises(ValidationError) as refused:
+        services.event_update(event=event, by=people.alice, booking=None)
+    assert "place" in refused.value.message_dict
+    free = services.event_update(event=event, by=people.alice, booking=None, place="Torget")
+    assert (free.booking, free.site, free.place, free.start) == (None, None, "Torget", later.start)

@@ -226,3 +226,27 @@ def test_a_filter_given_badly_is_left_out_and_the_others_still_apply(week):
     # The week and the age group still apply: the youth event shows, the booking does not.
     assert "Åpen sjakkturnering" in text and "Korpsøvelse åpen" not in text
     assert Client().get("/calendar/?week=99999-01-01&site=x").status_code == 200
+
+
+def test_only_members_open_the_edit_form_and_their_events_list(week):
+    people, _start, _booking, _korps, event = week
+    assert web(people.alice).get(f"/events/{event.pk}/edit/").status_code == 200
+    assert web(people.bob).get(f"/events/{event.pk}/edit/").status_code == 403
+    assert Client().get(f"/events/{event.pk}/edit/").status_code == 302  # to sign in
+    listing = web(people.alice).get(f"/organisations/{people.org_a.pk}/events/")
+    assert listing.status_code == 200 and "Åpen sjakkturnering" in listing.content.decode()
+    assert web(people.bob).get(f"/organisations/{people.org_a.pk}/events/").status_code == 404
+    own = web(people.alice).get(f"/organisations/{people.org_a.pk}/").content.decode()
+    assert f"/organisations/{people.org_a.pk}/events/" in own
+    changed = web(people.alice).post(f"/events/{event.pk}/edit/", {
+        **{k: v for k, v in _form_of(event).items() if v is not None}, "title": "Lynsjakk",
+    })  # fmt: skip
+    assert changed.status_code == 302
+    assert Event.objects.get(pk=event.pk).title == "Lynsjakk"
+
+
+def _form_of(event):
+    from community.event_forms import EventForm
+
+    initial = EventForm.initial_for(event)
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in initial.items()}
