@@ -43,7 +43,9 @@ class EventForm(forms.Form):
                                  widget=TimeInput(attrs={"step": 300}))  # fmt: skip
     end_time = forms.TimeField(label=_("To"), required=False,
                                widget=TimeInput(attrs={"step": 300}))  # fmt: skip
-    category = forms.ChoiceField(label=capfirst(_("category")), choices=Category.choices)
+    category = forms.ChoiceField(
+        label=capfirst(_("category")), choices=[("", "---------"), *Category.choices]
+    )
     age_groups = forms.MultipleChoiceField(
         label=capfirst(_("for whom")), choices=AgeGroup.choices, widget=forms.CheckboxSelectMultiple
     )

@@ -250,3 +250,15 @@ def _form_of(event):
 
     initial = EventForm.initial_for(event)
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in initial.items()}
+
+
+def test_event_pages_stay_within_ten_queries(week):
+    people, *_rest, event = week
+    for client, path in ((Client(), f"/events/{event.pk}/"),
+                         (web(people.alice), f"/events/{event.pk}/"),
+                         (web(people.alice), f"/events/{event.pk}/edit/"),
+                         (web(people.alice), f"/organisations/{people.org_a.pk}/events/"),
+                         (web(people.olga), f"/events/{event.pk}/hide/")):  # fmt: skip
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        assert len(queries) <= 10, (path, len(queries))
