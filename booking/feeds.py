@@ -64,6 +64,16 @@ class BookingFeed(ICalFeed):
     def bookings(self, obj):
         raise NotImplementedError
 
+    def state(self, obj) -> dict:
+        """What the feed's version depends on: ``changed`` (newest change), ``n`` and
+        ``listed``: names are shown beside public titles only for organisations in the
+        directory, so one that opts in or out changes the feed."""
+        return self.bookings(obj).aggregate(
+            changed=Max("updated_at"),
+            n=Count("id"),
+            listed=Count("id", filter=Q(organisation__in_directory=True)),
+        )
+
     def items(self, obj):
         return (
             self.bookings(obj).select_related("room__site", "organisation").order_by("start", "id")
@@ -117,7 +127,7 @@ def _was_public(booking) -> bool:
     )
 
 
-def _public_title(booking) -> str:
+def public_title(booking) -> str:
     if not _was_public(booking):
         return _("Busy")
     if booking.organisation and booking.organisation.public_name:
@@ -138,27 +148,7 @@ class RoomFeed(BookingFeed):
         return feed_bookings().filter(room=room)
 
     def item_title(self, booking):
-        return _public_title(booking)
-
-
-class PublicFeed(BookingFeed):
-    """Anyone: the public activity calendar (public, confirmed bookings)."""
-
-    cache_params = ("site",)
-
-    def get_object(self, request):
-        raw = request.GET.get("site", "")
-        return int(raw) if raw.isascii() and raw.isdecimal() and len(raw) < 10 else None
-
-    def title(self, site):
-        return _("Activities in the municipality")
-
-    def bookings(self, site):
-        qs = feed_bookings().filter(WAS_PUBLIC)
-        return qs.filter(room__site_id=site) if site is not None else qs
-
-    def item_title(self, booking):
-        return _public_title(booking)
+        return public_title(booking)
 
 
 def _check_token(obj, request):
@@ -234,13 +224,7 @@ def _read_version(feed, request, *args, **kwargs) -> tuple[str, dt.datetime | No
         obj = feed.get_object(request, *args, **kwargs)
     except (Http404, Room.DoesNotExist, Organisation.DoesNotExist, Site.DoesNotExist):
         return "", None
-    # ``listed``: names are shown beside public titles only for organisations in the
-    # directory, so one that opts in or out changes the feed.
-    state = feed.bookings(obj).aggregate(
-        changed=Max("updated_at"),
-        n=Count("id"),
-        listed=Count("id", filter=Q(organisation__in_directory=True)),
-    )
+    state = feed.state(obj)
     day = timezone.localdate().isoformat()  # the window moves once a day
     # Only what the feed reads: any other parameter would make a new cache entry per value.
     query = [(k, request.GET.get(k, "")) for k in feed.cache_params]
@@ -275,6 +259,5 @@ def conditional(feed: BookingFeed):
 
 
 room_feed = conditional(RoomFeed())
-public_feed = conditional(PublicFeed())
 organisation_feed = conditional(OrganisationFeed())
 site_feed = conditional(SiteFeed())

@@ -288,20 +288,6 @@ class ClosureForm(forms.Form):
         return data
 
 
-class ActivityCalendarForm(forms.Form):
-    week = forms.DateField(
-        label=_("Week of"), required=False, widget=DateInput(), validators=[bounded_date]
-    )
-    site = forms.ModelChoiceField(
-        Site.objects.exclude(kind=Site.Kind.LENDING_CENTRE), required=False, label=_("Place"),
-        empty_label=_("All places"),
-    )  # fmt: skip
-    category = forms.ChoiceField(
-        label=_("Organiser"), required=False,
-        choices=[("", _("All organisers")), *Organisation.Category.choices],
-    )  # fmt: skip
-
-
 class CaretakerReportForm(forms.Form):
     """A caretaker's report: what kind, and a note (text, without NUL characters)."""
 

@@ -302,6 +302,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrganisationCategoryEnum": "booking.models.Organisation.Category",
         "StatusEnum": "booking.models.Booking.Status",
+        "ActivityCategoryEnum": "community.models.Category",
+        "AgeGroupEnum": "community.models.AgeGroup",
+        "EventStatusEnum": "community.models.Event.Status",
     },
 }
 

@@ -91,6 +91,7 @@ def world(people):
     borrower = BorrowerFactory()
     loan = counter.loan_create(by=root, borrower=borrower, barcodes=[f"T{tent.pk}-1"])
     application = _season_application(root, people)
+    event = _event(booking, root)
     pk = {
         "room": people.room.pk, "booking": booking.pk, "organisation": people.org_a.pk,
         "site": people.room.site.pk, "item_type": tent.pk, "loan": loan.pk,
@@ -173,11 +174,32 @@ def world(people):
             "pk": application.season_id,
             "wish": application.wishes.get().pk,
         },
+        # community: ev
+        "community:organisation_events": {"pk": pk["organisation"]},
+        "community:event_new": {"pk": pk["organisation"]},
+        "community:event": {"pk": event.pk},
+        "community:event_edit": {"pk": event.pk},
+        "community:event_withdraw": {"pk": event.pk},
+        "community:event_hide": {"pk": event.pk},
+        "community:event_unhide": {"pk": event.pk},
+        "event-detail": {"pk": event.pk},
+        "event-hide": {"pk": event.pk},
         # allauth (accounts and ID-porten)
         "openid_connect_login": {"provider_id": "idporten"},
         "openid_connect_callback": {"provider_id": "idporten"},
     }
     return root, values, booking
+
+
+def _event(booking, root):
+    """An event of org A at its booking (community: ev)."""
+    from community.models import Event
+
+    return Event.objects.create(
+        organisation=booking.organisation, created_by=root, title="Åpen kveld",
+        start=booking.start, end=booking.end, booking=booking, site=booking.room.site,
+        category="culture", age_groups=["all"], description="<b>fet</b> https://example.org/",
+    )  # fmt: skip
 
 
 def _season_application(root, people):

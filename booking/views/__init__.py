@@ -1,7 +1,7 @@
 """Web pages for people who book, and for the officers who approve."""
 
 from booking.views.bookings import booking_cancel, booking_detail, booking_new, my_bookings
-from booking.views.calendar import activity_calendar, calendar_link_new, calendar_links
+from booking.views.calendar import calendar_link_new, calendar_links
 from booking.views.caretaker import caretaker_day, caretaker_home, caretaker_report
 from booking.views.changes import booking_change
 from booking.views.guidelines import site_guidelines
@@ -32,7 +32,6 @@ from booking.views.registration import organisation_new
 from booking.views.rooms import home, room_finder, room_week
 
 __all__ = [
-    "activity_calendar",
     "approval_queue",
     "awaiting_verification",
     "booking_cancel",

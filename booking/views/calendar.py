@@ -1,43 +1,15 @@
-"""The public activity calendar, and the secret links to the calendar feeds."""
-
-import datetime as dt
+"""The secret links to the calendar feeds (the public activity calendar is community's)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from booking import roles
 from booking.calendar_links import calendar_link_renew
-from booking.forms import ActivityCalendarForm
 from booking.models import Organisation, Site
-from booking.selectors import public_bookings
-from booking.timeutil import OSLO, local_midnight
-
-
-def activity_calendar(request):
-    """Public bookings of a week by day: what, who (the organisation), where, when."""
-    form = ActivityCalendarForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    day = data.get("week") or timezone.localdate()
-    monday = day - dt.timedelta(days=day.weekday())
-    start, end = local_midnight(monday), local_midnight(monday + dt.timedelta(days=7))
-    days = {monday + dt.timedelta(days=n): [] for n in range(7)}
-    for booking in public_bookings(
-        start, end, site=data.get("site"), category=data.get("category")
-    ):
-        local_day = booking.start.astimezone(OSLO).date()
-        days.setdefault(local_day, []).append(booking)
-    query = request.GET.copy()
-    query.pop("week", None)
-    return render(request, "booking/activity_calendar.html", {
-        "form": form, "days": sorted(days.items()),
-        "monday": monday, "previous": monday - dt.timedelta(days=7),
-        "next": monday + dt.timedelta(days=7), "query": query.urlencode(),
-    })  # fmt: skip
 
 
 @login_required

@@ -152,7 +152,7 @@ def test_the_activity_calendar_shows_public_events_without_people(people):
     assert "Åpen dag" in page  # its public booking, without the unlisted name
     for private in ("Lukket styremøte", "911 22 333", people.alice.email, "alice", hidden.name):
         assert private not in page
-    filtered = Client().get(f"/calendar/?week={start.date()}&category=commercial")
+    filtered = Client().get(f"/calendar/?week={start.date()}&organiser=commercial")
     assert "Åpen sjakkveld" not in filtered.content.decode()
     assert club.name not in page
 
