@@ -1,0 +1,6 @@
+from community.api import directory
+
+urlpatterns = [
+    # dir
+    *directory.urlpatterns,
+]
