@@ -138,8 +138,10 @@ class DirectoryFilter(django_filters.FilterSet):
         site = data.get("site")
         found = search.directory(
             search.Filters(
-                q=data.get("q") or "", category=data.get("category") or "",
-                age_group=data.get("age_group") or "", site=site.pk if site else None,
+                q=data.get("q") or "",
+                category=data.get("category") or "",
+                age_group=data.get("age_group") or "",
+                site=site.pk if site else None,
             )  # fmt: skip
         )
         return found.prefetch_related("public_profile__sites")

@@ -94,9 +94,9 @@ def organisation_about(request, pk: int):
             organisation=organisation, status=Event.Status.PUBLISHED, end__gte=now
         ).select_related("site", "booking__room__site")
     )[:UPCOMING_LIMIT]
-    bookings = public_bookings(now, now + dt.timedelta(days=366)).filter(
-        organisation=organisation
-    )[:UPCOMING_LIMIT]
+    bookings = public_bookings(now, now + dt.timedelta(days=366)).filter(organisation=organisation)[
+        :UPCOMING_LIMIT
+    ]
     context = card(organisation)
     profile = context["profile"]
     context |= {
