@@ -142,7 +142,7 @@ class DirectoryFilter(django_filters.FilterSet):
                 category=data.get("category") or "",
                 age_group=data.get("age_group") or "",
                 site=site.pk if site else None,
-            )  # fmt: skip
+            )
         )
         return found.prefetch_related("public_profile__sites")
 
