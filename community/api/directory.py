@@ -115,6 +115,11 @@ class DirectoryEntrySerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class SiteFilter(django_filters.ModelChoiceFilter):
+    """A site by its id."""
+
+
 class DirectoryFilter(django_filters.FilterSet):
     """One search (community.search.directory) over every parameter; a bad value is a 400
     naming the parameter."""
@@ -124,7 +129,7 @@ class DirectoryFilter(django_filters.FilterSet):
     )
     category = django_filters.ChoiceFilter(choices=Category.choices, method="_unused")
     age_group = django_filters.ChoiceFilter(choices=AgeGroup.choices, method="_unused")
-    site = django_filters.ModelChoiceFilter(queryset=Site.objects.all(), method="_unused")
+    site = SiteFilter(queryset=Site.objects.all(), method="_unused")
 
     class Meta:
         model = Organisation
