@@ -22,6 +22,7 @@ from booking import roles
 from booking.models import Organisation, Site
 from booking.photos import clean_photo
 from community.models import AgeGroup, Category, PublicProfile
+from community.search import fold
 
 TEXT_FIELDS = ("activities", "area", "how_to_join", "website", "public_email")
 FIELDS = (*TEXT_FIELDS, "categories", "age_groups", "sites", "show_phone")
@@ -37,8 +38,8 @@ def _fail(field: str, message: str) -> ValidationError:
 
 
 def search_text(profile: PublicProfile) -> str:
-    """The profile's own words that search reads (lower-case)."""
-    return " ".join(w for w in (profile.activities, profile.area) if w).lower()
+    """The profile's own words that search reads, folded (lower case, no accents)."""
+    return fold(" ".join(w for w in (profile.activities, profile.area) if w))
 
 
 def _max_length(name: str) -> int:

@@ -2,7 +2,7 @@
 
 Search reads each organisation's own words where they live: its name and introduction
 (``public_description``) in booking_organisation, kept by booking's services, and its
-profile's words (activities, area) in ``PublicProfile.search_text``, kept by
+profile's words (activities, area) in ``PublicProfile.search_text``, kept folded by
 community.profiles. Booking cannot tell community that a name changed, so nothing is
 copied across: each table has its own trigram and full-text indexes over the same folded
 (lower-case, accent-free) expression that community.search queries, and a search unites
@@ -21,6 +21,9 @@ AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, $1)) $$;
 # wrapper names the dictionary and promises immutability, as the pg_trgm docs suggest.
 
 ORG_TEXT = "community_fold(name || ' ' || public_description)"
+# Stored folded already (community.search.fold), folded again here all the same: over a
+# bare column the planner prices the trigram operator as cheap and scans every row instead
+# of the index (33 ms instead of 3 for 5,000 profiles).
 PROFILE_TEXT = "community_fold(search_text)"
 
 CREATE = [
