@@ -61,6 +61,7 @@ bench: install-dev
 	DATABASE_URL=$(PG_URL) $(PY) bench/sweep_query.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/enhetsregisteret.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/seasons.py
+	DATABASE_URL=$(PG_URL) $(PY) bench/directory.py
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 .test-db.sqlite3 staticfiles

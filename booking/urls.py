@@ -41,7 +41,7 @@ urlpatterns = [
     path("organisations/awaiting/", views.awaiting_verification, name="awaiting_verification"),
     path("organisations/<int:pk>/verify/", views.organisation_verify, name="organisation_verify"),
     # My organisation
-    path("organisations/", views.my_organisations, name="my_organisations"),
+    path("organisations/mine/", views.my_organisations, name="my_organisations"),
     path("organisations/<int:pk>/", views.organisation_page, name="organisation"),
     path(
         "organisations/<int:pk>/details/",

@@ -71,7 +71,9 @@ class PublicProfile(models.Model):
     logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     logo_thumbnail = models.FileField(upload_to="logos/", max_length=200, blank=True,
                                       editable=False)  # fmt: skip
-    # Name, introduction, activities and area in one lower-case text: what search reads.
+    # The profile's own words (activities and area) folded (lower case, no accents), kept by
+    # community.profiles; search reads the name and introduction from the organisation
+    # itself (booking keeps those), so a rename needs nothing from here.
     search_text = models.TextField(blank=True, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
 

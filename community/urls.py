@@ -2,7 +2,7 @@ from django.urls import path
 
 from community import feeds
 from community.views import calendar as calendar_views
-from community.views import embeds
+from community.views import directory, embeds
 from community.views import events as event_views
 
 app_name = "community"
@@ -30,4 +30,11 @@ urlpatterns += [
     path("events/<int:pk>/withdraw/", event_views.event_withdraw, name="event_withdraw"),
     path("events/<int:pk>/hide/", event_views.event_hide, name="event_hide"),
     path("events/<int:pk>/show/", event_views.event_unhide, name="event_unhide"),
+]
+
+# dir: the directory of organisations
+urlpatterns += [
+    path("organisations/", directory.directory, name="directory"),
+    path("organisations/<int:pk>/about/", directory.organisation_about, name="organisation_about"),
+    path("organisations/<int:pk>/profile/", directory.profile_edit, name="profile_edit"),
 ]

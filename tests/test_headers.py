@@ -184,6 +184,10 @@ def world(people):
         "community:event_unhide": {"pk": event.pk},
         "event-detail": {"pk": event.pk},
         "event-hide": {"pk": event.pk},
+        # community: dir
+        "community:organisation_about": {"pk": pk["organisation"]},
+        "community:profile_edit": {"pk": pk["organisation"]},
+        "api-directory-detail": {"pk": pk["organisation"]},
         # allauth (accounts and ID-porten)
         "openid_connect_login": {"provider_id": "idporten"},
         "openid_connect_callback": {"provider_id": "idporten"},

@@ -1,8 +1,11 @@
 from rest_framework.routers import SimpleRouter
 
-from community.api import events
+from community.api import directory, events
 
 urlpatterns = []
+
+# dir: the directory
+urlpatterns += directory.urlpatterns
 
 # ev: events
 events_router = SimpleRouter()

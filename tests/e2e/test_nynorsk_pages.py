@@ -86,7 +86,7 @@ def test_the_journey_in_nynorsk(hall, page):
     check(page, "nn-my-bookings")
     page.goto(f"/organisations/{hall.org_a.pk}/")
     check(page, "nn-organisation")
-    page.goto("/organisations/")
+    page.goto("/organisations/mine/")
     check(page, "nn-my-organisations")
 
     page.locator("form.language button[value=nb]").click()

@@ -22,7 +22,7 @@ def test_an_admin_invites_and_the_invitee_accepts_from_the_email(people, new_pag
 
     admin = new_page()
     log_in(admin, "alice")
-    admin.goto("/organisations/")
+    admin.goto("/organisations/mine/")
     visit(admin, "my-organisations")
     admin.get_by_role("link", name=organisation.name).click()
     admin.wait_for_url(f"**/organisations/{organisation.pk}/")
@@ -62,5 +62,5 @@ def test_an_admin_invites_and_the_invitee_accepts_from_the_email(people, new_pag
     invitee.goto(f"/organisations/{organisation.pk}/leave/")
     visit(invitee, "organisation-leave")
     invitee.locator("main form button[type=submit]").click()
-    invitee.wait_for_url("**/organisations/")
+    invitee.wait_for_url("**/organisations/mine/")
     assert not Membership.objects.filter(organisation=organisation, user=nina).exists()
