@@ -34,7 +34,7 @@ class DetailsForm(forms.ModelForm):
                 "For rooms that cost money: what the invoice should refer to."
             ),
             "in_directory": gettext_lazy(
-                "Others can find the organisation, its description and contact person."
+                "Others can find the organisation and its public profile; no member is shown."
             ),
             "public_description": gettext_lazy("A few sentences for the public directory."),
         }
