@@ -90,9 +90,9 @@ def organisation_about(request, pk: int):
     organisation = get_object_or_404(search.listed(), pk=pk)
     now = timezone.now()
     events = (
-        Event.objects.filter(
-            organisation=organisation, status=Event.Status.PUBLISHED, end__gte=now
-        ).select_related("site", "booking__room__site")
+        Event.objects.filter(organisation=organisation, status=Event.Status.PUBLISHED, end__gte=now)
+        .select_related("site", "booking__room__site")
+        .order_by("start", "id")
     )[:UPCOMING_LIMIT]
     bookings = public_bookings(now, now + dt.timedelta(days=366)).filter(organisation=organisation)[
         :UPCOMING_LIMIT
