@@ -186,8 +186,7 @@ def main() -> int:
         for params in asked:
             began = time.perf_counter()
             results = search.directory(search.Filters(**params))
-            count = results.count()
-            first_page = list(results[:PAGE])
+            first_page, count = search.page_of(results, offset=0, limit=PAGE)
             found_ms.append((time.perf_counter() - began) * 1000)
             hits += count
             empty += not first_page
@@ -213,7 +212,7 @@ def main() -> int:
     index_lines = sorted({line.split(" on ")[1].split()[0] for line in plan.splitlines()
                           if "Index Scan on" in line})  # fmt: skip
     rows = [
-        (f"search (`community.search.directory`: count + first {PAGE}), {SEARCHES} searches, "
+        (f"search (`community.search.directory`: first {PAGE} with the count, one statement), {SEARCHES} searches, "
          "p50 / p95 / p99 ms", pcts(found_ms), f"p95 ≤ {BUDGET_P95_MS:.0f} ms",
          met(percentile(found_ms, 95))),
         (f"`GET /api/v1/directory/?limit={PAGE}` in-process (search, serializer, JSON), "

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import F, FloatField, Func, Q, QuerySet, TextField, Value
+from django.db.models import Count, F, FloatField, Func, Q, QuerySet, TextField, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Greatest
 
@@ -145,3 +145,13 @@ def directory(filters: Filters) -> QuerySet:
     if connection.vendor == "postgresql":
         return _search_postgresql(found, q)
     return _search_icontains(found, q).order_by("name", "id")
+
+
+def page_of(found: QuerySet, *, offset: int, limit: int) -> tuple[list, int]:
+    """One page of the results and how many there are in all, in one statement: the
+    total is a window over the same query, so a search pays for its matching once, not
+    once for the count and again for the page."""
+    rows = list(found.annotate(found_total=Window(Count("pk")))[offset : offset + limit])
+    if rows:
+        return rows, rows[0].found_total
+    return [], found.count() if offset else 0

@@ -14,6 +14,7 @@ from rest_framework.permissions import AllowAny
 from booking.models import Organisation, Site
 from community import search
 from community.models import AgeGroup, Category
+from config.api import Pagination
 
 
 class SiteRefSerializer(serializers.ModelSerializer):
@@ -152,12 +153,25 @@ class DirectoryFilter(django_filters.FilterSet):
         return found.prefetch_related("public_profile__sites")
 
 
+class WindowCountPagination(Pagination):
+    """Limit and offset as everywhere, with the page and its total read in one statement
+    (community.search.page_of): a search is matched once, not twice."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.limit = self.get_limit(request)
+        self.offset = self.get_offset(request)
+        rows, self.count = search.page_of(queryset, offset=self.offset, limit=self.limit)
+        return rows
+
+
 class DirectoryList(generics.ListAPIView):
     """Organisations listed in the directory, best match first when searching."""
 
     permission_classes = [AllowAny]
     serializer_class = DirectoryEntrySerializer
     filterset_class = DirectoryFilter
+    pagination_class = WindowCountPagination
     queryset = Organisation.objects.none()
 
     def get_queryset(self):

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -71,11 +71,26 @@ def card(organisation: Organisation) -> dict:
     }
 
 
+def _page(found, asked) -> Page:
+    """The page asked for (the first if it is not a number, the last if beyond), read with
+    its total in one statement."""
+    try:
+        number = max(1, int(asked or 1))
+    except (TypeError, ValueError):
+        number = 1
+    rows, total = search.page_of(found, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    paginator = Paginator(found, PAGE_SIZE)
+    paginator.count = total  # known already: Paginator would count again
+    if not rows and total:
+        return paginator.get_page(number)
+    return Page(rows, number, paginator)
+
+
 def directory(request):
     """Listed organisations: search by name and activity, filter, page by page."""
     form = DirectoryForm(request.GET or None)
     found = search.directory(form.filters())
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page(found, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "community/dir_directory.html", {

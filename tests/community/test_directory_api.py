@@ -127,9 +127,25 @@ def test_the_same_queries_for_1_and_500_organisations(db, path):
     one = queries(path)
     make_listed(499)
     five_hundred = queries(path)
-    # page: count, the page's organisations with their profiles, the sites to filter by;
-    # API: count, organisations with profiles, their sites
-    assert one == five_hundred == 3
+    # page: the page's organisations with their profiles and the total (one statement),
+    # the sites to filter by; API: the same, and their sites
+    assert one == five_hundred == 2
     if path.startswith("/api/"):
         body = json.loads(Client().get(path).content)
         assert body["count"] == 500 and len(body["results"]) == 100
+
+
+@pytest.mark.parametrize("path", ["/organisations/?page={n}", "/api/v1/directory/?offset={o}"])
+def test_paging_past_the_first_page_and_beyond_the_last(db, path):
+    make_listed(45)
+    for n, o in ((1, 0), (3, 40), (9, 400), ("x", 0)):
+        response = Client().get(path.format(n=n, o=o))
+        assert response.status_code == 200, (n, response.content[:200])
+        text = response.content.decode()
+        if path.startswith("/api/"):
+            body = json.loads(text)
+            assert body["count"] == 45
+            assert len(body["results"]) == {0: 45, 40: 5, 400: 0}[o]
+        else:
+            # 20 to a page: page 3 holds the last 5; beyond the last shows the last
+            assert text.count('class="card organisation') == (20 if n in (1, "x") else 5)
