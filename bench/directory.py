@@ -212,7 +212,8 @@ def main() -> int:
     index_lines = sorted({line.split(" on ")[1].split()[0] for line in plan.splitlines()
                           if "Index Scan on" in line})  # fmt: skip
     rows = [
-        (f"search (`community.search.directory`: first {PAGE} with the count, one statement), {SEARCHES} searches, "
+        (f"search (`community.search.directory`: first {PAGE} and the count in one "
+         f"statement), {SEARCHES} searches, "
          "p50 / p95 / p99 ms", pcts(found_ms), f"p95 ≤ {BUDGET_P95_MS:.0f} ms",
          met(percentile(found_ms, 95))),
         (f"`GET /api/v1/directory/?limit={PAGE}` in-process (search, serializer, JSON), "

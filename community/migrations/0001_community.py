@@ -4,8 +4,17 @@ import booking.models
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
-from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension
+from django.contrib.postgres.operations import CreateExtension
 from django.db import migrations, models
+
+
+class PostgreSQLExtension(CreateExtension):
+    """CREATE EXTENSION on PostgreSQL, nothing elsewhere, in both directions (Django's own
+    checks the vendor only going forwards, so unapplying it on SQLite fails)."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):
@@ -20,8 +29,8 @@ class Migration(migrations.Migration):
     operations = [
         # Search by words with typos (pg_trgm) and without accents (unaccent); PostgreSQL
         # only: on SQLite these do nothing and search falls back to icontains.
-        TrigramExtension(),
-        UnaccentExtension(),
+        PostgreSQLExtension("pg_trgm"),
+        PostgreSQLExtension("unaccent"),
         migrations.CreateModel(
             name='PublicProfile',
             fields=[
