@@ -59,6 +59,7 @@ bench: install-dev
 	DATABASE_URL=$(PG_URL) $(PY) bench/lending.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/calendars.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/sweep_query.py
+	DATABASE_URL=$(PG_URL) $(PY) bench/week_query.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/enhetsregisteret.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/seasons.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/directory.py

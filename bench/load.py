@@ -48,6 +48,93 @@ def process_cpu(pids) -> float:
     return total / TICKS
 
 
+def _stat(pid: int) -> list[int] | None:
+    """utime, stime, cutime, cstime of a process in ticks (None once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return [int(field) for field in fields[11:15]]
+
+
+def parent_pid(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[1])
+
+
+def server_cpu(postmaster: int) -> float:
+    """CPU seconds the whole PostgreSQL server has used so far: the postmaster, its live
+    children (backends, WAL writer, checkpointer, autovacuum) and, through the
+    postmaster's cutime/cstime, every child it has reaped, so a backend that exits
+    mid-run (a connection closed at CONN_MAX_AGE) still counts, to the tick."""
+    for _ in range(10):
+        before = _stat(postmaster)
+        with open(f"/proc/{postmaster}/task/{postmaster}/children") as children:
+            pids = [int(child) for child in children.read().split()]
+        live = sum(sum(times[:2]) for times in map(_stat, pids) if times)
+        after = _stat(postmaster)
+        # A child reaped while we read would be counted twice or not at all: read again.
+        if before[2:] == after[2:]:
+            return (sum(after) + live) / TICKS
+    raise RuntimeError("the PostgreSQL server kept reaping children while we read it")
+
+
+class BackendSampler:
+    """CPU of the backends connected to one database, including the ones that exit.
+
+    A thread reads pg_stat_activity and each backend's /proc/<pid>/stat every
+    ``interval`` seconds and keeps each backend's last reading, so a backend that exits
+    loses at most its last interval's CPU (reading pids only at the start and the end,
+    a replaced connection's CPU vanished, or counted negative).
+    """
+
+    def __init__(self, admin_url: str, database: str, interval: float = 0.05):
+        import threading
+
+        import psycopg
+
+        self.conn = psycopg.connect(admin_url, autocommit=True)
+        self.database, self.interval = database, interval
+        self.seen: dict[int, int] = {}
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.sample()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def sample(self) -> None:
+        rows = self.conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND backend_type = "
+            "'client backend'",
+            [self.database],
+        ).fetchall()
+        for (pid,) in rows:
+            times = _stat(pid)
+            if times:
+                with self.lock:
+                    self.seen[pid] = max(self.seen.get(pid, 0), times[0] + times[1])
+
+    def _run(self) -> None:
+        while not self.stopping.wait(self.interval):
+            self.sample()
+
+    def snapshot(self) -> dict[int, int]:
+        self.sample()
+        with self.lock:
+            return dict(self.seen)
+
+    @staticmethod
+    def between(before: dict[int, int], after: dict[int, int]) -> float:
+        """CPU seconds the backends used between two snapshots (new ones from birth)."""
+        return sum(ticks - before.get(pid, 0) for pid, ticks in after.items()) / TICKS
+
+    def close(self) -> None:
+        self.stopping.set()
+        self.thread.join()
+        self.conn.close()
+
+
 def process_tree(pid: int) -> list[int]:
     """The process and its descendants."""
     pids, todo = [], [pid]
@@ -188,7 +275,12 @@ def measure_posts(port: int, plans: list[tuple[str, list, list]], cpu_probe) -> 
         "statuses": statuses,
         "samples": [s for o in outcomes for s in o[4]],
         "cpu": {
-            **{name: cpu_after[name] - cpu_before.get(name, 0.0) for name in cpu_after},
+            **{
+                name: cpu_after[name] - cpu_before.get(name, 0.0)
+                for name in cpu_after
+                if name != "backends"
+            },
+            "postgres": BackendSampler.between(cpu_before["backends"], cpu_after["backends"]),
             "clients": sum(o[5] for o in outcomes),
         },
     }

@@ -27,11 +27,14 @@ from urllib.parse import urlsplit, urlunsplit
 import load
 import plans
 import psycopg
+import raw_insert
 import report
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-BENCH_DB = "lokale_bench"
+# Another run may use the server at the same time: LOKALE_BENCH_DB names another database.
+# Taken out of the environment, or the settings would refuse a LOKALE_ name they do not know.
+BENCH_DB = os.environ.pop("LOKALE_BENCH_DB", "lokale_bench")
 
 OVERLAPS_SQL = """
 SELECT count(*) FROM booking_booking a JOIN booking_booking b
@@ -80,7 +83,9 @@ def django_env(url: str, **extra: str) -> dict[str, str]:
 
 
 def setup_django(url: str) -> None:
-    os.environ.update(django_env(url, DJANGO_DEBUG="true"))
+    # With the broker configured, as gunicorn has it: without one, Celery would deliver
+    # the confirmation in-process and its queries would count as the create's.
+    os.environ.update(django_env(url, DJANGO_DEBUG="true", CELERY_BROKER_URL=BENCH_BROKER))
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -275,24 +280,32 @@ def count_overlaps() -> int:
         return cursor.fetchone()[0]
 
 
-def cpu_probe(server: subprocess.Popen):
-    """A function that tells the CPU seconds used so far by the machine and by our processes."""
-    from django.db import connection
+def cpu_probe(server: subprocess.Popen, sampler: load.BackendSampler, postmaster: int):
+    """A function that tells the CPU seconds used so far by the machine and by our processes.
 
-    def probe() -> dict[str, float]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                [BENCH_DB],
-            )
-            backends = [pid for (pid,) in cursor.fetchall()]
+    PostgreSQL is read two ways: the whole server (exact, exited backends included,
+    but also whatever other databases on the server did meanwhile) and the backends of
+    the bench database (sampled; see load.BackendSampler).
+    """
+
+    def probe() -> dict:
         return {
             **load.machine_cpu(),
             "gunicorn": load.process_cpu(load.process_tree(server.pid)),
-            "postgres": load.process_cpu(backends),
+            "postgres server": load.server_cpu(postmaster),
+            "backends": sampler.snapshot(),
         }
 
     return probe
+
+
+def postmaster_pid() -> int:
+    """The PostgreSQL server's main process (it must run on this machine)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return load.parent_pid(cursor.fetchone()[0])
 
 
 def main() -> int:
@@ -329,10 +342,18 @@ def main() -> int:
         }
         print(f"== creating bookings with {args.clients} clients", flush=True)
         work, figures["expected"] = plans.creation_plans(seeded, args.clients, args.per_client)
-        figures["create"] = load.measure_posts(port, work, cpu_probe(server))
+        sampler = load.BackendSampler(admin_url, BENCH_DB)
+        try:
+            probe = cpu_probe(server, sampler, postmaster_pid())
+            figures["create"] = load.measure_posts(port, work, probe)
+            figures["loadavg"] = os.getloadavg()
+        finally:
+            sampler.close()
     finally:
         stop(server)
         empty_broker()
+    print(f"== raw-insert reference: {raw_insert.CLIENTS} psycopg clients", flush=True)
+    figures["raw"] = raw_insert.measure(bench_url)
     figures["overlaps"] = count_overlaps()
     gunicorn = (
         " ".join(gunicorn_args(args))

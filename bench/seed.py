@@ -27,7 +27,8 @@ class Seeded:
 
 
 def seed(*, rng: random.Random) -> Seeded:
-    """Create sites, rooms, opening hours, organisations with one member each, and bookings."""
+    """Create sites, rooms, opening hours, organisations with one member each (both with
+    email addresses), and bookings."""
     User = get_user_model()
     first_day = dt.datetime.now(OSLO).date() + dt.timedelta(days=1)
     with transaction.atomic():
@@ -57,11 +58,17 @@ def seed(*, rng: random.Random) -> Seeded:
                 name=f"Bench lag {i:02d}",
                 category=Organisation.Category.VOLUNTARY,
                 voluntary_verified=True,
+                contact_email=f"lag{i:02d}@bench.example",
             )
             for i in range(ORGANISATIONS)
         )
         users = User.objects.bulk_create(
-            User(username=f"bench{i:02d}", password="!unusable") for i in range(ORGANISATIONS)
+            # An address each, as every real member has: each booking then writes its outbox
+            # row and publishes it after commit, as in production.
+            User(
+                username=f"bench{i:02d}", email=f"bench{i:02d}@bench.example", password="!unusable"
+            )
+            for i in range(ORGANISATIONS)
         )
         Membership.objects.bulk_create(
             Membership(user=user, organisation=org, role=Membership.Role.MEMBER)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from booking import roles
+from booking.db import room_overlapping
 from booking.models import Booking, Closure, OpeningHours, Organisation, PriceRule, Room, Site
 from booking.timeutil import UTC, local_midnight, to_local, wall_time
 
@@ -111,10 +112,8 @@ def room_availability(
     period_end = local_midnight(date_to + dt.timedelta(days=1))
     bookings = list(
         Booking.objects.filter(
-            room=room,
+            room_overlapping(room.pk, period_start, period_end),
             status__in=Booking.ACTIVE_STATUSES,
-            start__lt=period_end,
-            end__gt=period_start,
         )
         .select_related("organisation")
         # Only what the week shows and the permission check reads: a busy week has

@@ -1,15 +1,19 @@
-"""The sweeps' queries over all rooms use the partial index on the active bookings' start
-(PostgreSQL's planner, asked with EXPLAIN on a table big enough for it to matter)."""
+"""The sweeps' queries over all rooms use the partial index on the active bookings' start,
+and a room's week is read through the overlap constraint's index (PostgreSQL's planner,
+asked with EXPLAIN on a table big enough for it to matter)."""
 
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from booking import notify
 from booking.models import Booking
+from booking.selectors import room_availability
+from booking.timeutil import local_midnight
 from tests.factories import RoomFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -78,3 +82,49 @@ def test_the_reminder_sweep_reads_the_active_start_index(many_bookings):
     # Without it the planner falls back to a whole-table read (a sequential scan, or a
     # full walk of the organisation-first index): many times the estimated cost.
     assert cost(without) > 5 * cost(with_index), (with_index, without)
+
+
+def availability_sql(room, day: dt.date) -> str:
+    """The bookings query of a room's week availability, as sent to the database."""
+    with CaptureQueriesContext(connection) as queries:
+        room_availability(
+            room=room, date_from=day, date_to=day + dt.timedelta(days=6), user=AnonymousUser()
+        )
+    return next(q["sql"] for q in queries if 'FROM "booking_booking"' in q["sql"])
+
+
+def test_a_rooms_week_is_found_through_the_overlap_constraints_index(many_bookings, people):
+    """The week's bookings come from the exclusion constraint's GiST index, searched by
+    room and time range both: not the room's whole history before the week (the
+    (room, start) index), nor every room's bookings of the week."""
+    day = timezone.localdate(many_bookings) - dt.timedelta(days=7)
+    sql = availability_sql(people.room, day)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+        (explained,) = cursor.fetchone()
+    nodes, scans = [explained[0]["Plan"]], []
+    while nodes:
+        node = nodes.pop()
+        nodes += node.get("Plans", [])
+        if node.get("Index Name") == "booking_no_overlap":
+            scans.append(node)
+    assert len(scans) == 1, explained
+    assert "room_id" in scans[0]["Index Cond"] and "&&" in scans[0]["Index Cond"], scans[0]
+    # 56 bookings of the room in that week (one every three hours; nine in ten active):
+    # the index hands over about those, not the ~900 earlier ones of the room.
+    assert scans[0]["Actual Rows"] <= 60, scans[0]
+
+
+def test_the_week_shows_the_same_bookings_either_way(many_bookings, people):
+    """The range filter finds exactly what start < week's end and end > week's start
+    finds (bookings that begin before the week and end in it included)."""
+    day = timezone.localdate(many_bookings) - dt.timedelta(days=7)
+    (week,) = room_availability(room=people.room, date_from=day, date_to=day, user=AnonymousUser())
+    begin = local_midnight(day)
+    expected = Booking.objects.filter(
+        room=people.room,
+        status__in=Booking.ACTIVE_STATUSES,
+        start__lt=begin + dt.timedelta(days=1),
+        end__gt=begin,
+    ).order_by("start")
+    assert [(b["start"], b["end"]) for b in week.busy] == [(b.start, b.end) for b in expected]
