@@ -36,7 +36,8 @@ from booking.selectors import (
     public_overlaps,
     room_availability,
 )
-from booking.series import series_cancel_from, series_create, series_decide, series_plan
+from booking.series import series_create, series_plan
+from booking.series_changes import series_cancel_from, series_decide
 from booking.timeutil import to_local
 
 BAD_REQUEST = OpenApiResponse(description="Invalid input; the body names each field.")

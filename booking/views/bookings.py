@@ -26,13 +26,8 @@ from booking.selectors import (
     nearest_free_slots,
     public_overlaps,
 )
-from booking.series import (
-    SeriesConflict,
-    series_cancel_from,
-    series_create,
-    series_following,
-    series_plan,
-)
+from booking.series import SeriesConflict, series_create, series_plan
+from booking.series_changes import series_cancel_from, series_following
 from booking.validators import MAX_YEAR, MIN_YEAR
 from booking.views.rooms import booking_link
 

@@ -29,9 +29,7 @@ from booking.reports import support_report, support_report_csv
 from booking.selectors import (
     organisations_awaiting_verification,
 )
-from booking.series import (
-    series_decide,
-)
+from booking.series_changes import series_decide
 from notifications import services as notification_services
 from notifications.models import Message
 

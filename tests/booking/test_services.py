@@ -9,7 +9,8 @@ from django.utils import timezone
 from booking import services
 from booking.calendar_links import calendar_link_renew
 from booking.models import Booking
-from booking.series import series_cancel_from, series_create, series_decide
+from booking.series import series_create
+from booking.series_changes import series_cancel_from, series_decide
 from booking.timeutil import OSLO
 from booking.validators import org_number_is_valid
 from config.errors import ConflictError

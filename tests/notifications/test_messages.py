@@ -13,7 +13,8 @@ from django.core import mail
 from booking import notify, services
 from booking.closures import closure_create
 from booking.models import Booking, Profile
-from booking.series import series_cancel_from, series_create, series_decide
+from booking.series import series_create
+from booking.series_changes import series_cancel_from, series_decide
 from booking.timeutil import OSLO, UTC
 from notifications.models import Message
 from tests.booking.test_time import last_sunday, next_spring_forward
