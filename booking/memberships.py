@@ -56,11 +56,6 @@ def organisation_profile_update(*, organisation: Organisation, by, **fields) -> 
     return organisation_update(organisation=organisation, by=by, **fields)
 
 
-def _language(user) -> str:
-    profile = getattr(user, "profile", None)
-    return profile.language if profile else "nb"
-
-
 @transaction.atomic
 def invitation_create(
     *, organisation: Organisation, email: str, by, role: str = Membership.Role.MEMBER
@@ -92,7 +87,7 @@ def invitation_create(
         organisation=organisation, email=email, role=role, token_digest=token_digest(token),
         invited_by=by, created_at=now, expires_at=now + INVITATION_LIFETIME,
     )  # fmt: skip
-    notify.invitation_sent(invitation, token=token, language=_language(by))
+    notify.invitation_sent(invitation, token=token, language=notify.language_of(by))
     return invitation
 
 

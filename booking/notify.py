@@ -21,7 +21,8 @@ from notifications.services import enqueue
 EMAIL, SMS = Message.Channel.EMAIL, Message.Channel.SMS
 
 
-def _language(user) -> str:
+def language_of(user) -> str:
+    """The language a person's messages are written in (their profile's; bokmål if none)."""
     profile = getattr(user, "profile", None)
     return profile.language if profile else "nb"
 
@@ -82,7 +83,7 @@ def _tell(bookings: list[Booking], *, template: str, key: str, calendar=False, *
             template=template,
             context=context,
             key=f"{key}:{first.booked_by_id}:{_digest(recipient)}",
-            language=_language(first.booked_by),
+            language=language_of(first.booked_by),
         )
 
 
@@ -172,7 +173,7 @@ def send_reminders(*, now: dt.datetime) -> int:
             continue
         key = f"booking:reminder:{booking.pk}:{booking.start.astimezone(UTC):%Y%m%dT%H%M}"
         context = {"bookings": [_booking(booking)]}
-        language = _language(booking.booked_by)
+        language = language_of(booking.booked_by)
         written += enqueue(channel=EMAIL, recipient=_recipient(booking),
                                 template="booking_reminder", context=context, key=key,
                                 language=language)  # fmt: skip
@@ -219,7 +220,7 @@ def send_caretaker_digests(*, now: dt.datetime) -> int:
         written += enqueue(
             channel=EMAIL, recipient=caretaker.email, template="caretaker_digest",
             context={"date": today.isoformat(), "sites": site_list, "site_url": settings.SITE_URL},
-            key=f"digest:{caretaker.pk}:{today.isoformat()}", language=_language(caretaker),
+            key=f"digest:{caretaker.pk}:{today.isoformat()}", language=language_of(caretaker),
         )  # fmt: skip
     return written
 

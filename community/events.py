@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from booking import roles
 from booking.models import Booking, Organisation
+from booking.notify import language_of
 from booking.photos import clean_photo
 from booking.validators import MAX_YEAR, MIN_YEAR
 from community.models import AgeGroup, Category, Event
@@ -242,8 +243,7 @@ def _organiser(event: Event) -> tuple[str, str]:
     organisation's own address."""
     user = event.created_by
     if user is not None and user.email:
-        profile = getattr(user, "profile", None)
-        return user.email, profile.language if profile else "nb"
+        return user.email, language_of(user)
     return event.organisation.contact_email, "nb"
 
 

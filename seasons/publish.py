@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from booking.locks import queue_for_organisation, queue_for_room
 from booking.models import OpeningHours
+from booking.notify import language_of
 from booking.series import SeriesConflict, SeriesReads, series_create
 from booking.timeutil import to_local
 from config.errors import ConflictError
@@ -137,11 +138,6 @@ def _book(allocation, *, season, by, first, now, result, reads: SeriesReads) -> 
         result.failed[wish.pk] = why
 
 
-def _language(user) -> str:
-    profile = getattr(user, "profile", None)
-    return profile.language if profile else "nb"
-
-
 def _letters(season: Season, *, touched: set[int]) -> int:
     """One letter per organisation whose wishes were decided in this run (or all, on the
     first publish); the key holds what it says, so the same letter is never sent twice."""
@@ -162,7 +158,7 @@ def _letters(season: Season, *, touched: set[int]) -> int:
         application = group[0].wish.application
         if touched and application_id not in touched and season.published_at:
             continue
-        language = _language(application.submitted_by)
+        language = language_of(application.submitted_by)
         with translation.override(language):
             items = [_item(a) for a in group]
         # Whether a wish failed, not the words: they are in the publishing officer's
