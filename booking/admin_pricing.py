@@ -43,7 +43,7 @@ class PriceRuleForm(forms.ModelForm):
             "order", "name", "active", "booker_kinds", "voluntary_verified", "site_kinds",
             "room", "weekdays", "time_from", "time_to", "children_and_youth", "valid_from",
             "valid_until", "free_hours_per_week", "effect", "percent_off", "hourly_price",
-            "reason_nb", "reason_nn", "reason_en",
+            "vat_code", "vat_percent", "reason_nb", "reason_nn", "reason_en",
         ]  # fmt: skip
 
 
@@ -68,5 +68,6 @@ class PriceRuleAdmin(admin.ModelAdmin):
             },
         ),
         (_("Effect"), {"fields": ["effect", "percent_off", "hourly_price"]}),
+        (_("VAT"), {"fields": ["vat_code", "vat_percent"]}),
         (_("Reason shown with the price"), {"fields": ["reason_nb", "reason_nn", "reason_en"]}),
     ]  # fmt: skip

@@ -141,6 +141,19 @@ class BookingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    payer_name = forms.CharField(
+        required=False,
+        max_length=200,
+        label=_("Name to invoice"),
+        help_text=_("Booking as a private person a room that costs money: who gets the invoice."),
+    )
+    payer_address = forms.CharField(
+        required=False,
+        max_length=500,
+        label=_("Address to invoice"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
     repeat_until = forms.DateField(
         required=False,
         label=_("Repeat weekly until"),

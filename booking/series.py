@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from booking import notify, roles, services
+from booking import notify, payers, roles, services
 from booking.guidelines import guidelines_to_accept
 from booking.models import Booking, BookingSeries, Closure, Organisation, PriceRule, Room
 from booking.pricing import CapLedger, Quote, quote_price
@@ -272,6 +272,8 @@ def series_create(
     booked_for=None,
     allotted: bool = False,
     reads: SeriesReads | None = None,
+    payer_name: str = "",
+    payer_address: str = "",
 ) -> tuple[BookingSeries, list[Booking], SeriesPlan]:
     """Book the season. ``on_conflict="skip"`` books the free weeks and reports the rest;
     ``"fail"`` books nothing unless every week is free. Public holidays are skipped (and
@@ -311,6 +313,15 @@ def series_create(
             failing = [o for o in plan.blocked if not (allotted and o.state == CLOSED)]
             if not plan.free or (on_conflict == "fail" and failing):
                 raise SeriesConflict(plan)
+            # A weekly series is never paid online; what costs money is invoiced. A
+            # season's allotment is booked even so: the invoice basis shows what is missing.
+            owes = any(o.quote.price > 0 for o in plan.free)
+            payer = ("", "")
+            if owes and not allotted:
+                payer = payers.check_payer(
+                    organisation=organisation, method=payers.INVOICE,
+                    payer_name=payer_name, payer_address=payer_address,
+                )  # fmt: skip
             series = BookingSeries.objects.create(
                 room=room, organisation=organisation, booked_by=booked_for,
                 weekdays=sorted(weekdays),
@@ -323,6 +334,8 @@ def series_create(
                     end=o.end, title=title, attendees=attendees,
                     children_and_youth=children_and_youth, public=public, notes=notes,
                     status=status, series=series, guidelines=guidelines, **o.quote.snapshot(),
+                    payment=payers.INVOICE if o.quote.price > 0 else payers.FREE,
+                    payer_name=payer[0], payer_address=payer[1],
                 )
                 for o in plan.free
             )  # fmt: skip

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from booking import notify, roles
+from booking import notify, payers, roles
 from booking.guidelines import guidelines_to_accept
 from booking.locks import (
     DEADLOCK_RETRIES,
@@ -132,9 +132,16 @@ def booking_create(
     public: bool = False,
     notes: str = "",
     accept_guidelines: bool = False,
+    payer_name: str = "",
+    payer_address: str = "",
     now: dt.datetime | None = None,
 ) -> Booking:
     """Book a room: every rule of the room, then the overlap guard. Pending if it needs approval.
+
+    A booking that costs money is paid by invoice or online (booking/payers.py). Invoiced,
+    an organisation needs its invoice address and a private person gives ``payer_name``
+    and ``payer_address`` (else a ValidationError naming the field). Paid online, it is
+    pending, holding its time, until billing confirms or releases it; nothing is sent yet.
 
     At a site with guidelines, ``accept_guidelines`` must be true (else a ValidationError
     on it); the booking records the version accepted.
@@ -173,8 +180,23 @@ def booking_create(
         )
         for key, value in quote.snapshot().items():
             setattr(booking, key, value)
+        booking.payment = payers.payment_method(
+            organisation=organisation, room=room, price=quote.price
+        )
+        booking.payer_name, booking.payer_address = payers.check_payer(
+            organisation=organisation,
+            method=booking.payment,
+            payer_name=payer_name,
+            payer_address=payer_address,
+        )
+        if booking.payment == payers.ONLINE:
+            booking.status = Booking.Status.PENDING
 
-    _save_guarded(booking, price=price, then=lambda: notify.bookings_saved([booking]))
+    def tell():
+        if booking.payment != payers.ONLINE:  # the payment's outcome is told instead
+            notify.bookings_saved([booking])
+
+    _save_guarded(booking, price=price, then=tell)
     return booking
 
 
@@ -187,6 +209,8 @@ _CHANGEABLE = {
     "children_and_youth",
     "public",
     "notes",
+    "payer_name",
+    "payer_address",
 }
 _PLACE = {"room", "start", "end"}
 _PRICED = {*_PLACE, "children_and_youth"}
@@ -253,6 +277,14 @@ def _update_locked(booking: Booking, *, by, now: dt.datetime, changes: dict) -> 
     if moved and booking.room.requires_approval and not roles.is_officer(by):
         booking.status = Booking.Status.PENDING
         fields.add("status")
+    if booking.payment == payers.ONLINE and (moved or "children_and_youth" in changed):
+        raise _fail(
+            "start" if moved else "children_and_youth",
+            _(
+                "A booking paid online cannot be moved or repriced. Cancel it (it is "
+                "refunded by the site's cancellation rules) and book again."
+            ),
+        )
     if moved or "children_and_youth" in changed:
         snapshot = quote_price(
             room=booking.room,
@@ -265,6 +297,17 @@ def _update_locked(booking: Booking, *, by, now: dt.datetime, changes: dict) -> 
         for key, value in snapshot.items():
             setattr(booking, key, value)
         fields.update(snapshot)
+        # A change is never paid online: what costs money after it is invoiced.
+        booking.payment = payers.INVOICE if booking.price > 0 else payers.FREE
+        fields.add("payment")
+    if booking.payment == payers.INVOICE and (fields & {"payment", "payer_name", "payer_address"}):
+        booking.payer_name, booking.payer_address = payers.check_payer(
+            organisation=booking.organisation,
+            method=booking.payment,
+            payer_name=booking.payer_name,
+            payer_address=booking.payer_address,
+        )
+        fields.update({"payer_name", "payer_address"})
     if moved:
         check_closed(booking.room, booking.start, booking.end)
         if connection.vendor != "postgresql":
@@ -362,13 +405,17 @@ def _decide(*, booking: Booking, by, note: str, status: str) -> Booking:
     if status == Booking.Status.REJECTED:
         check_rejection_note(note)
     with transaction.atomic():
-        updated = Booking.objects.filter(pk=booking.pk, status=Booking.Status.PENDING).update(
-            status=status,
-            decided_by=by,
-            decided_at=timezone.now(),
-            decision_note=note,
-            updated_at=timezone.now(),
-            sequence=F("sequence") + 1,
+        updated = (
+            Booking.objects.filter(pk=booking.pk, status=Booking.Status.PENDING)
+            .exclude(payment=Booking.Payment.ONLINE)  # waits for its payment, not for us
+            .update(
+                status=status,
+                decided_by=by,
+                decided_at=timezone.now(),
+                decision_note=note,
+                updated_at=timezone.now(),
+                sequence=F("sequence") + 1,
+            )
         )
         booking.refresh_from_db()
         if updated and status == Booking.Status.REJECTED:

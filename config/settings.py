@@ -20,6 +20,7 @@ from config.env import (
 )
 from config.oidc import ENV_NAMES as OIDC_ENV_NAMES
 from config.oidc import oidc_app_from_env, socialaccount_providers
+from config.settings_money import ENV_NAMES as MONEY_ENV_NAMES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,6 +58,7 @@ check_known(
         "LOKALE_BRREG_URL",
         "LOKALE_BRREG_TIMEOUT",
         "LOKALE_EMBED_ORIGINS",
+        *MONEY_ENV_NAMES,
     },
 )
 
@@ -89,6 +91,7 @@ INSTALLED_APPS = [
     "lending",
     "seasons",
     "community",
+    "billing",
     "notifications",
 ]
 
@@ -344,6 +347,9 @@ CACHES = {
 
 # Celery, the outbox's timing and email: config/settings_delivery.py
 from config.settings_delivery import *  # noqa: E402, F403
+
+# Money: payment at booking and the invoice basis: config/settings_money.py
+from config.settings_money import *  # noqa: E402, F403
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = True

@@ -30,6 +30,7 @@ class OrganisationFactory(DjangoModelFactory):
     voluntary_verified = True
     contact_email = factory.Sequence(lambda n: f"post{n}@lag.example.org")
     contact_phone = "+4791234567"
+    invoice_address = "Postboks 1, 1430 Ås"
 
 
 class MembershipFactory(DjangoModelFactory):

@@ -132,6 +132,14 @@ class BookingSerializer(serializers.Serializer):
     price_rule = serializers.CharField(source="price_rule_name", read_only=True)
     price_reasons = serializers.SerializerMethodField()
     price_lines = serializers.JSONField(read_only=True)
+    payment = serializers.ChoiceField(
+        choices=Booking.Payment.choices,
+        read_only=True,
+        help_text=(
+            "How the price is paid: empty (free), invoice, or online. An online booking is "
+            "pending until paid: POST /payments/ with the booking starts the payment."
+        ),
+    )
     guidelines_version = serializers.IntegerField(
         source="guidelines.version",
         read_only=True,
@@ -165,6 +173,18 @@ class BookingWriteSerializer(serializers.Serializer):
     children_and_youth = serializers.BooleanField(required=False, default=False)
     public = serializers.BooleanField(required=False, default=False)
     notes = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
+    payer_name = StrictCharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="A private person booking what costs money: the name to invoice.",
+    )
+    payer_address = StrictCharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text="A private person booking what costs money: the address to invoice.",
+    )
 
     def validate(self, attrs):
         start = attrs.get("start", getattr(self.instance, "start", None))

@@ -153,6 +153,8 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             public=data["public"],
             notes=data["notes"],
             on_conflict=on_conflict,
+            payer_name=data.get("payer_name", ""),
+            payer_address=data.get("payer_address", ""),
             **season,
         )
         body = {

@@ -63,6 +63,11 @@ class Booking(models.Model):
         REJECTED = "rejected", _("rejected")
         CANCELLED = "cancelled", _("cancelled")
 
+    class Payment(models.TextChoices):
+        NONE = "", _("nothing to pay")
+        INVOICE = "invoice", _("by invoice")
+        ONLINE = "online", _("online at booking")
+
     ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED)
 
     room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="bookings")
@@ -115,6 +120,17 @@ class Booking(models.Model):
     )
     price_rule = models.ForeignKey(
         PriceRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # How the price is paid (booking/payers.py). An online booking is pending until its
+    # payment is authorised, and released if it is not paid in time.
+    payment = models.CharField(
+        _("payment"), max_length=10, choices=Payment.choices, default="", blank=True
+    )
+    payer_name = models.CharField(
+        _("name to invoice"), max_length=200, blank=True, help_text=_("A private person's.")
+    )
+    payer_address = models.TextField(
+        _("address to invoice"), max_length=500, blank=True, help_text=_("A private person's.")
     )
     price_rule_name = models.CharField(_("price rule"), max_length=100, blank=True)
     price_reasons = models.JSONField(_("price reasons"), default=list, blank=True)
@@ -176,6 +192,10 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"{self.room} {to_local(self.start):%Y-%m-%d %H:%M} ({self.status})"
+
+    @property
+    def awaits_payment(self) -> bool:
+        return self.status == self.Status.PENDING and self.payment == self.Payment.ONLINE
 
     @property
     def is_active(self) -> bool:

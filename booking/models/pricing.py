@@ -94,6 +94,22 @@ class PriceRule(models.Model):
         default=Decimal(0),
         validators=[MinValueValidator(Decimal(0))],
     )
+    vat_code = models.CharField(
+        _("VAT code"),
+        max_length=10,
+        blank=True,
+        help_text=_(
+            "The accounting system's VAT code for what this rule charges. Empty: renting "
+            "a room is exempt from VAT (the code in LOKALE_INVOICE_VAT_EXEMPT_CODE)."
+        ),
+    )
+    vat_percent = models.DecimalField(
+        _("VAT percent included in the price"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
     reason_nb = models.CharField(_("reason (bokmål)"), max_length=300)
     reason_en = models.CharField(_("reason (English)"), max_length=300)
     reason_nn = models.CharField(

@@ -120,7 +120,9 @@ def booking_new(request, room_pk: int):
                 _series, bookings, plan = series_create(
                     by=request.user, title=data["title"], public=data["public"],
                     notes=data["notes"], on_conflict="skip",
-                    accept_guidelines=data.get("accept_guidelines", False), **season,
+                    accept_guidelines=data.get("accept_guidelines", False),
+                    payer_name=data["payer_name"], payer_address=data["payer_address"],
+                    **season,
                 )  # fmt: skip
                 messages.success(request, _series_message(len(bookings), plan))
                 return redirect("booking:my_bookings")
@@ -154,6 +156,8 @@ def booking_new(request, room_pk: int):
                 public=data["public"],
                 notes=data["notes"],
                 accept_guidelines=data.get("accept_guidelines", False),
+                payer_name=data["payer_name"],
+                payer_address=data["payer_address"],
             )
         except ValidationError as error:
             for field, problems in error.message_dict.items():
@@ -172,6 +176,8 @@ def booking_new(request, room_pk: int):
                 )
             ]
         else:
+            if booking.awaits_payment:  # billing takes the booker to the payment
+                return redirect("billing:pay", pk=booking.pk)
             return redirect("booking:booking_detail", pk=booking.pk)
     return render(
         request,

@@ -52,6 +52,7 @@ def _approval_page(request, *, refused=None, status=200):
     """The queue; ``refused`` is (booking id, error) for a decision sent back to its form."""
     pending = (
         Booking.objects.filter(status=Booking.Status.PENDING)
+        .exclude(payment=Booking.Payment.ONLINE)  # waiting for a payment, not for an officer
         .select_related("room__site", "organisation", "booked_by", "series")
         .order_by("start")
     )
