@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/v1/lending/", include("lending.api.urls")),
     path("api/v1/seasons/", include("seasons.api.urls")),
     path("api/v1/", include("community.api.urls")),
+    path("api/v1/", include("billing.api.urls")),
     path("api/v1/", include("booking.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI's set-up script is a file of its own (the split view), its page's style is
@@ -40,6 +41,7 @@ urlpatterns = [
     path("lending/", include("lending.urls")),
     path("seasons/", include("seasons.urls")),
     path("", include("community.urls")),
+    path("", include("billing.urls")),
     path("", include("booking.urls")),
 ]
 
