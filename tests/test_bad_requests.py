@@ -37,22 +37,29 @@ def assert_400_naming(response, field):
 
 
 def test_a_booking_without_organisation_is_a_private_booking(people, client_for):
-    """The schema says organisation is optional; leaving it out books as a private person."""
+    """The schema says organisation is optional; leaving it out books as a private person,
+    who is asked for the name and address to invoice when the room costs money."""
     start = next_weekday_at(1, 18)
-    response = client_for(people.alice).post(
-        "/api/v1/bookings/",
-        {
-            "room": people.room.pk,
-            "start": start.isoformat(),
-            "end": (start + dt.timedelta(hours=2)).isoformat(),
-            "title": "Bursdag",
-            "attendees": 10,
-        },
-        format="json",
-    )
+    body = {
+        "room": people.room.pk,
+        "start": start.isoformat(),
+        "end": (start + dt.timedelta(hours=2)).isoformat(),
+        "title": "Bursdag",
+        "attendees": 10,
+    }
+    alice = client_for(people.alice)
+    refused = alice.post("/api/v1/bookings/", body, format="json")
+    assert refused.status_code == 400
+    assert set(refused.json()) == {"payer_name", "payer_address"}
+    assert not Booking.objects.exists()
+    body.update(payer_name="Alice Ås", payer_address="Lia 4\n1430 Ås")
+    response = alice.post("/api/v1/bookings/", body, format="json")
     assert response.status_code == 201, response.content[:500]
     assert response.json()["organisation"] is None
-    assert Booking.objects.get().organisation_id is None
+    assert response.json()["payment"] == "invoice"
+    booking = Booking.objects.get()
+    assert booking.organisation_id is None
+    assert (booking.payer_name, booking.payer_address) == ("Alice Ås", "Lia 4\n1430 Ås")
 
 
 def test_a_membership_without_role_is_400_naming_it(people, client_for):

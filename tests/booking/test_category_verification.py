@@ -37,11 +37,15 @@ def test_a_self_declared_municipal_unit_pays_full_price_until_an_officer_verifie
 ):
     bob, olga = client_for(people.bob), client_for(people.olga)
     registered = bob.post(
-        ORGANISATIONS, {"name": "Kommunen (ikke)", "category": "municipal"}, format="json"
+        ORGANISATIONS,
+        {"name": "Kommunen (ikke)", "category": "municipal"},
+        format="json",
     )
     assert registered.status_code == 201, registered.json()
     assert registered.json()["category_verified"] is False
     pk = registered.json()["id"]
+    # What costs money is invoiced (My organisation's invoice address, PATCHed elsewhere).
+    Organisation.objects.filter(pk=pk).update(invoice_address="Rådhuset, 1430 Ås")
 
     before = book(bob, people.room, pk, next_weekday_at(1, 18))
     assert before["price"] == before["full_price"] == "1000.00"

@@ -144,7 +144,8 @@ def test_the_api_shows_a_sites_current_guidelines(torg, client_for):
 def form_data(start, **extra):
     return {
         "organisation": "", "date": start.date().isoformat(), "start_time": "18:00",
-        "end_time": "20:00", "title": "Sjakk", "attendees": "8", "action": "book", **extra,
+        "end_time": "20:00", "title": "Sjakk", "attendees": "8", "action": "book",
+        "payer_name": "Alice Ås", "payer_address": "Lia 4, 1430 Ås", **extra,
     }  # fmt: skip
 
 

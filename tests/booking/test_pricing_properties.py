@@ -164,7 +164,7 @@ class QuoteEqualsSnapshot(TestCase):
             services.booking_create(
                 room=room, organisation=organisation, by=user, start=earlier_start,
                 end=earlier_end, title="Før", attendees=1, children_and_youth=b["children"],
-                now=now,
+                now=now, payer_name="Per", payer_address="Lia 4",
             )  # fmt: skip
         quote = quote_price(
             room=room, organisation=organisation, start=start, end=end,
@@ -173,6 +173,7 @@ class QuoteEqualsSnapshot(TestCase):
         booking = services.booking_create(
             room=room, organisation=organisation, by=user, start=start, end=end,
             title="Nå", attendees=1, children_and_youth=b["children"], now=now,
+            payer_name="Per", payer_address="Lia 4",
         )  # fmt: skip
         booking.refresh_from_db()
         assert (booking.full_price, booking.price, booking.waived) == (

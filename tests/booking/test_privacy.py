@@ -67,7 +67,7 @@ def book(room, *, by, organisation=None, days_ago: int, title="Øving", notes=""
     return services.booking_create(
         room=room, organisation=organisation, by=by, start=start,
         end=start + dt.timedelta(hours=2), title=title, attendees=5, notes=notes,
-        now=start - dt.timedelta(days=3),
+        now=start - dt.timedelta(days=3), payer_name="Per Privat", payer_address="Lia 4, Ås",
     )  # fmt: skip
 
 

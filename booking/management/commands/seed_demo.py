@@ -150,6 +150,10 @@ class Command(BaseCommand):
                     verified_at=timezone.now() if verified else None,
                     contact_email=email,
                     contact_phone="+47 22 00 00 00",
+                    invoice_address=f"{name}\nPostboks 1\n1430 Fjordvik",
+                    invoice_reference="Styret"
+                    if category == Organisation.Category.VOLUNTARY
+                    else "Regnskap",
                 )
                 organisation.full_clean()
                 organisation.save()
@@ -243,6 +247,9 @@ class Command(BaseCommand):
                     public=spec.public,
                     notes=spec.notes,
                     accept_guidelines=True,  # the demo people have read them
+                    # A private booker is invoiced at home (the demo takes no payment).
+                    payer_name="" if spec.organisation else users[spec.booker].get_full_name(),
+                    payer_address="" if spec.organisation else "Lia 4\n1430 Fjordvik",
                     now=now,
                 )
             except (ValidationError, ConflictError) as exc:
