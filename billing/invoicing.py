@@ -146,6 +146,11 @@ def debit_for(booking: Booking, *, rules, accounts) -> InvoiceLine:
 _FACTS = ("start", "end", "amount_ore", "room_name", "site_name", "customer_key")
 
 
+def _credit_text(description: str) -> str:
+    with translation.override(settings.LANGUAGE_CODE):  # the accounting file's language
+        return (_("Credit: %(what)s") % {"what": description})[:300]
+
+
 def credit_for(debit: InvoiceLine) -> InvoiceLine:
     """The line that takes a debit back, with the same facts and the opposite amount."""
     fields = {
@@ -156,7 +161,7 @@ def credit_for(debit: InvoiceLine) -> InvoiceLine:
     fields.update(
         amount_ore=-debit.amount_ore,
         vat_ore=-debit.vat_ore,
-        description=(_("Credit: %(what)s") % {"what": debit.description})[:300],
+        description=_credit_text(debit.description),
     )
     return InvoiceLine(kind=InvoiceLine.Kind.CREDIT, open=False, credits=debit, **fields)
 
