@@ -198,6 +198,13 @@ class Booking(models.Model):
         return self.status == self.Status.PENDING and self.payment == self.Payment.ONLINE
 
     @property
+    def status_label(self) -> str:
+        """The status in words; a booking waiting for its payment says so."""
+        if self.awaits_payment:
+            return _("awaiting payment")
+        return self.get_status_display()
+
+    @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -216,6 +217,7 @@ def booking_detail(request, pk: int):
             "can_change": can_manage and booking.end > timezone.now(),
             "public_overlaps": public_overlaps(booking) if booking.is_active else [],
             "reports": booking.reports.all() if roles.is_officer(request.user) else [],
+            "payment_minutes": settings.PAYMENT_TIMEOUT_MINUTES,
         },
     )
 
