@@ -128,19 +128,25 @@ def bookings_decided(bookings: list[Booking]) -> None:
     )
 
 
-def bookings_cancelled(bookings: list[Booking], *, by_closure: bool = False) -> None:
-    """Cancelled by the organisation, by an officer or by a closure, with the reason."""
+def bookings_cancelled(
+    bookings: list[Booking], *, by_closure: bool = False, unpaid: bool = False
+) -> None:
+    """Cancelled by the organisation, by an officer or by a closure, or released for want
+    of payment, with the reason."""
     if not bookings:
         return
     first = bookings[0]
     by_officer = first.cancelled_by_id is not None and first.cancelled_by_id != first.booked_by_id
+    by = "officer" if by_officer else "organisation"
+    if by_closure or unpaid:
+        by = "closure" if by_closure else "unpaid"
     _tell(
         bookings,
         template="booking_cancelled",
         key=f"booking:cancelled:{_revision(bookings)}",
         calendar=True,
         reason=first.cancel_reason,
-        by="closure" if by_closure else "officer" if by_officer else "organisation",
+        by=by,
     )
 
 

@@ -50,5 +50,5 @@ def booking_unpaid(*, booking_id: int, reason: str) -> Booking | None:
             return None
         bookings_released.send(sender=Booking, booking_ids=[booking_id])
         booking = Booking.objects.select_related("room__site", "organisation").get(pk=booking_id)
-        notify.bookings_cancelled([booking])
+        notify.bookings_cancelled([booking], unpaid=True)
     return booking
