@@ -135,7 +135,7 @@ def test_a_request_that_needs_approval_is_invoiced_not_paid_online(people, firm,
     assert (booking.status, booking.payment) == ("pending", "invoice")
 
 
-def test_a_booking_waiting_for_payment_holds_its_time_and_tells_nobody(people, firm, settings, sent):
+def test_a_waiting_booking_holds_its_time_and_tells_nobody(people, firm, settings, sent):
     settings.PAYMENT_BACKEND = VIPPS
     organisation, kari = firm
     start = next_weekday_at(1, 18)
