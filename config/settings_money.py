@@ -81,10 +81,10 @@ if _backend == "vipps":
 # The invoice basis: the file the accounting system loads, and its codes (a site's own
 # codes in the admin come first).
 INVOICE_FORMATS = ("csv", "ubw")
-INVOICE_FORMAT = env_str("LOKALE_INVOICE_FORMAT", "ubw").strip().lower()
+INVOICE_FORMAT = env_str("LOKALE_INVOICE_FORMAT").strip().lower() or "ubw"
 if INVOICE_FORMAT not in INVOICE_FORMATS:
     raise ImproperlyConfigured(f"LOKALE_INVOICE_FORMAT={INVOICE_FORMAT!r}: use csv or ubw.")
-INVOICE_VAT_EXEMPT_CODE = env_str("LOKALE_INVOICE_VAT_EXEMPT_CODE", "0")
+INVOICE_VAT_EXEMPT_CODE = env_str("LOKALE_INVOICE_VAT_EXEMPT_CODE").strip() or "0"
 INVOICE_CLIENT = env_str("LOKALE_INVOICE_CLIENT", "")
 INVOICE_RESPONSIBILITY = env_str("LOKALE_INVOICE_RESPONSIBILITY", "")
 INVOICE_SERVICE = env_str("LOKALE_INVOICE_SERVICE", "")

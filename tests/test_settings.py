@@ -96,3 +96,39 @@ def test_reminder_and_digest_times_fail_loudly(monkeypatch):
         env.env_time("LOKALE_REMINDER_TIME", "18:00")
     monkeypatch.setenv("LOKALE_REMINDER_TIME", "17:30")
     assert env.env_time("LOKALE_REMINDER_TIME", "18:00") == dt.time(17, 30)
+
+
+def _money_settings(**env_vars) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", "import config.settings_money as m; print(m.PAYMENT_BACKEND, "
+         "m.INVOICE_FORMAT, ','.join(m.PAY_AT_BOOKING))"],
+        env={"PATH": "/usr/bin:/bin", **env_vars},
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("env_vars", "named"),
+    [
+        ({"LOKALE_PAYMENT_BACKEND": "paypal"}, "LOKALE_PAYMENT_BACKEND"),
+        ({"LOKALE_PAYMENT_BACKEND": "vipps", "LOKALE_VIPPS_CLIENT_ID": "x"},
+         "LOKALE_VIPPS_CLIENT_SECRET"),
+        ({"LOKALE_PAY_AT_BOOKING": "private,rich"}, "LOKALE_PAY_AT_BOOKING"),
+        ({"LOKALE_INVOICE_FORMAT": "xlsx"}, "LOKALE_INVOICE_FORMAT"),
+        ({"LOKALE_REFUND_LATE_PERCENT": "150"}, "LOKALE_REFUND_LATE_PERCENT"),
+    ],
+)  # fmt: skip
+def test_money_settings_fail_loudly_and_name_the_variable(env_vars, named):
+    result = _money_settings(**env_vars)
+    assert result.returncode != 0 and named in result.stderr
+
+
+def test_money_is_off_until_configured_and_empty_values_take_the_defaults():
+    assert _money_settings().stdout.split() == ["ubw", "private,commercial"]  # no backend
+    vipps = _money_settings(
+        LOKALE_PAYMENT_BACKEND="vipps", LOKALE_VIPPS_CLIENT_ID="id", LOKALE_VIPPS_CLIENT_SECRET="s",
+        LOKALE_VIPPS_SUBSCRIPTION_KEY="k", LOKALE_VIPPS_MSN="123456", LOKALE_INVOICE_FORMAT="",
+    )  # fmt: skip
+    assert vipps.stdout.split() == ["billing.vipps.VippsBackend", "ubw", "private,commercial"]
