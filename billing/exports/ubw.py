@@ -219,7 +219,7 @@ def problems(lines) -> list[str]:
     """What UBW would not be given whole: codes longer than their field, missing codes."""
     found = []
     if not settings.INVOICE_VOUCHER_TYPE:
-        found.append(_("No voucher type for UBW (LOKALE_INVOICE_VOUCHER_TYPE)."))
+        found.append(_("No voucher type (bilagsart) is set for UBW."))
     seen = set()
     for line in lines:
         for code, name in CODES.items():
