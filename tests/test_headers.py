@@ -92,6 +92,7 @@ def world(people):
     loan = counter.loan_create(by=root, borrower=borrower, barcodes=[f"T{tent.pk}-1"])
     application = _season_application(root, people)
     event = _event(booking, root)
+    batch = _invoice_batch(root)
     pk = {
         "room": people.room.pk, "booking": booking.pk, "organisation": people.org_a.pk,
         "site": people.room.site.pk, "item_type": tent.pk, "loan": loan.pk,
@@ -188,11 +189,28 @@ def world(people):
         "community:organisation_about": {"pk": pk["organisation"]},
         "community:profile_edit": {"pk": pk["organisation"]},
         "api-directory-detail": {"pk": pk["organisation"]},
+        # billing: invoices
+        "billing:batch": {"pk": batch.pk},
+        "billing:batch_export": {"pk": batch.pk},
+        "billing:batch_discard": {"pk": batch.pk},
+        "billing:batch_file": {"pk": batch.pk, "fmt": "csv"},
+        "api-invoice-batch": {"pk": batch.pk},
+        "api-invoice-batch-export": {"pk": batch.pk},
+        "api-invoice-batch-file": {"pk": batch.pk, "fmt": "ubw"},
         # allauth (accounts and ID-porten)
         "openid_connect_login": {"provider_id": "idporten"},
         "openid_connect_callback": {"provider_id": "idporten"},
     }
     return root, values, booking
+
+
+def _invoice_batch(root):
+    """An exported invoice batch (billing: its page and its files)."""
+    from billing import invoicing
+
+    today = timezone.localdate()
+    batch = invoicing.batch_make(by=root, period_from=today, period_to=today)
+    return invoicing.batch_export(batch=batch, by=root)
 
 
 def _event(booking, root):
