@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import translation
 
 from booking import paid, services
 from booking.models import Booking, Organisation
@@ -48,7 +49,7 @@ def test_an_organisation_without_invoice_address_is_told_where_to_add_it(people,
     organisation, kari = firm
     organisation.invoice_address = ""
     organisation.save()
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("nb"), pytest.raises(ValidationError) as refused:
         book(people, organisation, kari)
     assert list(refused.value.message_dict) == ["organisation"]
     assert "Min organisasjon" in refused.value.message_dict["organisation"][0]
