@@ -76,8 +76,9 @@ def refund_decide(*, payment_id: int) -> Payment:
 
 
 def refund_make(*, payment_id: int, backend: PaymentBackend | None = None) -> Payment:
-    """Send back what is due and not yet refunded. PaymentError if the provider does not
-    do it (the sweep tries again)."""
+    """Send back what is due and not yet refunded, with the payment locked. PaymentError
+    if the provider does not do it (kept in ``last_error``; the sweep tries again)."""
+    failure = None
     with transaction.atomic():
         payment = _locked(payment_id)
         owed = (payment.refund_due_ore or 0) - payment.refunded_ore
@@ -88,15 +89,19 @@ def refund_make(*, payment_id: int, backend: PaymentBackend | None = None) -> Pa
         try:
             backend.refund(reference=payment.reference, amount_ore=owed, key=key)
         except PaymentError as error:
-            Payment.objects.filter(pk=payment.pk).update(last_error=str(error)[:500])
-            raise
-        PaymentEvent.objects.get_or_create(
-            dedup=f"call:{key}", defaults={"payment": payment, "name": "refund", "amount_ore": owed}
-        )
-        Payment.objects.filter(pk=payment.pk).update(
-            refunded_ore=F("refunded_ore") + owed, last_error="", updated_at=timezone.now()
-        )
-        payment.refresh_from_db()
+            failure = error
+        else:
+            PaymentEvent.objects.get_or_create(
+                dedup=f"call:{key}",
+                defaults={"payment": payment, "name": "refund", "amount_ore": owed},
+            )
+            Payment.objects.filter(pk=payment.pk).update(
+                refunded_ore=F("refunded_ore") + owed, last_error="", updated_at=timezone.now()
+            )
+            payment.refresh_from_db()
+    if failure is not None:
+        Payment.objects.filter(pk=payment_id).update(last_error=str(failure)[:500])
+        raise failure
     return payment
 
 
