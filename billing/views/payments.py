@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -57,7 +58,12 @@ def pay(request, pk: int):
             error = " ".join(invalid.messages)
         else:
             if payment.state == Payment.State.CREATED and booking.awaits_payment:
-                return redirect(payment.redirect_url)
+                # A page that goes on to the provider, not a redirect: the
+                # Content-Security-Policy (form-action 'self') stops a form's redirect to
+                # another site (as config/idporten.py does for logins).
+                page = render(request, "billing/pay_continue.html", {"url": payment.redirect_url})
+                add_never_cache_headers(page)
+                return page
             return redirect("billing:payment_return", reference=payment.reference)
     context = {
         "booking": booking,

@@ -98,7 +98,7 @@ def test_a_refund_that_failed_is_made_by_the_sweep_once(
 def test_an_officer_refunds_what_is_left(
     client, settings, people, book_online, business, fake_vipps
 ):
-    booking, payment = paid(book_online, business, fake_vipps, client)
+    _, payment = paid(book_online, business, fake_vipps, client)
     with pytest.raises(Exception, match="booking officers"):
         refunds.payment_refund(payment=payment, by=business[0])
     refunds.payment_refund(payment=payment, by=people.olga)
