@@ -201,6 +201,13 @@ def _apply(payment: Payment, event: str, backend: PaymentBackend) -> list[str]:
             payment.state = State.CAPTURED
             changed.append("state")
             booking_paid(booking_id=booking.pk)
+        elif payment.captured_ore == 0 and event == "CAPTURED":
+            # The provider holds the money of a booking already released (our record of
+            # the capture was lost): all of it is due back; the refund sweep pays it.
+            payment.captured_ore = payment.amount_ore
+            payment.refund_due_ore = payment.amount_ore
+            payment.state = State.CAPTURED
+            changed += ["captured_ore", "refund_due_ore", "state"]
         elif payment.captured_ore == 0 and payment.state != State.CANCELLED:
             # Released (timed out, or cancelled) before the money came: give it back.
             try:

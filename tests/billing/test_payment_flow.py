@@ -258,3 +258,25 @@ def test_a_booking_that_does_not_wait_for_payment_cannot_be_paid(people, fake_vi
         payments.payment_start(booking=booking, by=people.alice)
     assert "booking" in error.value.message_dict
     assert not Payment.objects.exists()
+
+
+def test_money_captured_for_a_released_booking_is_given_back(
+    client, book_online, business, fake_vipps
+):
+    """Should the provider hold the money of a booking that was released (our record of
+    the capture lost), the CAPTURED webhook makes all of it due back, and it is refunded."""
+    from billing import refunds
+    from billing.vipps import VippsBackend
+
+    booking = book_online()
+    payment = start(client, booking, business[0])
+    services.booking_cancel(booking=booking, by=business[0])
+    fake_vipps.hold_webhooks = True
+    fake_vipps.approve(payment.reference)
+    VippsBackend().capture(reference=payment.reference, amount_ore=150000, key="lost-capture")
+    fake_vipps.release_webhooks()
+    assert set(fake_vipps.deliver_to(client)) == {200}  # AUTHORIZED (cancel refused), CAPTURED
+    payment.refresh_from_db()
+    assert payment.captured_ore == payment.refund_due_ore == 150000
+    assert refunds.refunds_sweep() == 1
+    assert fake_vipps.refunds[payment.reference] == [150000]
