@@ -271,9 +271,9 @@ def payment_event(
 def payment_poll(*, payment: Payment, backend: PaymentBackend | None = None) -> Payment:
     """Ask the provider how the payment stands and act on it (a late webhook does not
     matter). ProviderUnavailable if it does not answer; nothing changes then."""
-    backend = backend or get_backend()
     if payment.state == State.NEW:
         return payment
+    backend = backend or get_backend()
     status = backend.get(reference=payment.reference)
     with transaction.atomic():
         locked = _locked(payment.pk)
