@@ -298,12 +298,13 @@ def _release_one(booking_id: int, backend: PaymentBackend, *, overdue: bool) -> 
     payment = Payment.objects.get(pk=payment_id)
     try:
         payment = payment_poll(payment=payment, backend=backend)
-        if not payment.booking.awaits_payment:
-            return payment.booking.status == Booking.Status.CANCELLED
         with transaction.atomic():
             locked = _locked(payment_id)
-            if locked.state in Payment.OPEN_STATES:
-                if locked.state == State.CREATED:
+            if not locked.booking.awaits_payment:  # the poll confirmed or released it
+                return locked.booking.status == Booking.Status.CANCELLED
+            # Not paid (or its capture refused): stop it at the provider, free the time.
+            if locked.captured_ore == 0:
+                if locked.state in (State.CREATED, State.AUTHORIZED):
                     backend.cancel(reference=locked.reference, key=f"{locked.reference}-cancel")
                     _record(locked, dedup=f"call:{locked.reference}-cancel", name="cancel")
                 locked.state = State.CANCELLED

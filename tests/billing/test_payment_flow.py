@@ -280,3 +280,35 @@ def test_money_captured_for_a_released_booking_is_given_back(
     assert payment.captured_ore == payment.refund_due_ore == 150000
     assert refunds.refunds_sweep() == 1
     assert fake_vipps.refunds[payment.reference] == [150000]
+
+
+def test_a_refused_capture_does_not_hold_the_time_for_ever(
+    client, book_online, business, fake_vipps
+):
+    booking = book_online()
+    payment = start(client, booking, business[0])
+    fake_vipps.hold_webhooks = True
+    fake_vipps.approve(payment.reference)
+    fake_vipps.payments[payment.reference]["authorized"] = 0  # the provider will refuse it
+    later = timezone.now() + dt.timedelta(minutes=16)
+    assert payments.payments_release_unpaid(now=later) == 1
+    booking.refresh_from_db()
+    payment.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert payment.state == Payment.State.CANCELLED and payment.last_error
+    assert fake_vipps.captures[payment.reference] == []
+    assert fake_vipps.cancels[payment.reference] == 1
+
+
+def test_the_release_job_counts_a_booking_the_provider_says_was_given_up(
+    client, book_online, business, fake_vipps
+):
+    booking = book_online()
+    payment = start(client, booking, business[0])
+    fake_vipps.hold_webhooks = True
+    fake_vipps.expire(payment.reference)
+    later = timezone.now() + dt.timedelta(minutes=16)
+    assert payments.payments_release_unpaid(now=later) == 1
+    payment.refresh_from_db()
+    assert payment.state == Payment.State.EXPIRED
+    assert fake_vipps.cancels[payment.reference] == 0
