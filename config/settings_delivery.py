@@ -58,6 +58,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "booking.anonymise_bookings",
         "schedule": dt.timedelta(minutes=5),
     },
+    # Online bookings not paid in time are released; refunds not yet made are made.
+    "release-unpaid": {"task": "billing.release_unpaid", "schedule": dt.timedelta(minutes=1)},
+    "make-refunds": {"task": "billing.make_refunds", "schedule": dt.timedelta(minutes=5)},
 }
 
 # Notifications: retries of a transient error back off (with jitter) from this many seconds

@@ -197,6 +197,11 @@ def world(people):
         "api-invoice-batch": {"pk": batch.pk},
         "api-invoice-batch-export": {"pk": batch.pk},
         "api-invoice-batch-file": {"pk": batch.pk, "fmt": "ubw"},
+        # billing: payments
+        "billing:pay": {"pk": booking.pk},
+        "billing:payment_return": {"reference": _payment(booking).reference},
+        "billing:payment_refund": {"reference": "lokale-headers-1"},
+        "api-payment-detail": {"reference": "lokale-headers-1"},
         # allauth (accounts and ID-porten)
         "openid_connect_login": {"provider_id": "idporten"},
         "openid_connect_callback": {"provider_id": "idporten"},
@@ -211,6 +216,14 @@ def _invoice_batch(root):
     today = timezone.localdate()
     batch = invoicing.batch_make(by=root, period_from=today, period_to=today)
     return invoicing.batch_export(batch=batch, by=root)
+
+
+def _payment(booking):
+    from billing.models import Payment
+
+    return Payment.objects.create(
+        booking=booking, provider="vipps", reference="lokale-headers-1", amount_ore=100
+    )
 
 
 def _event(booking, root):

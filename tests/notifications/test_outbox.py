@@ -173,6 +173,8 @@ def test_run_periodic_runs_beats_jobs_here_without_a_broker(django_capture_on_co
         "notifications-purge: 0",
         "anonymise-borrowers: 0",
         "anonymise-bookings: 0",
+        "release-unpaid: 0",
+        "make-refunds: 0",
     ]
     left.refresh_from_db()
     assert left.status == "sent" and len(mail.outbox) == 1
