@@ -3,7 +3,6 @@ its lines, discard a draft, export it (then it never changes) and download its f
 Money is whole øre (``*_ore``) plus the same in kroner as a string ("1500.00")."""
 
 from django.db.models import Count, Prefetch, Sum
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -218,10 +217,4 @@ class InvoiceBatchFileView(APIView):
         of sales orders that UBW (Agresso) loads. A draft has no file."""
         require_officer(request)
         batch = get_object_or_404(InvoiceBatch, pk=pk)
-        try:
-            name, content, content_type = exports.render(batch, fmt)
-        except (exports.NotExported, exports.UnknownFormat) as error:
-            raise Http404 from error
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return exports.download(batch, fmt)

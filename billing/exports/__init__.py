@@ -44,3 +44,17 @@ def render(batch: InvoiceBatch, fmt: str) -> tuple[str, bytes, str]:
         raise NotExported(batch.pk)
     writer = writers[fmt]
     return writer.filename(batch), writer.render(batch), writer.CONTENT_TYPE
+
+
+def download(batch: InvoiceBatch, fmt: str):
+    """The file as a download, for the officer's page and the API alike; a draft or an
+    unknown format is a 404."""
+    from django.http import Http404, HttpResponse
+
+    try:
+        name, content, content_type = render(batch, fmt)
+    except (NotExported, UnknownFormat) as error:
+        raise Http404 from error
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Sum
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -154,10 +153,4 @@ def batch_file(request, pk: int, fmt: str):
     """An exported batch's file; a draft has none (it could still be discarded)."""
     require_officer(request)
     batch = get_object_or_404(InvoiceBatch, pk=pk)
-    try:
-        name, content, content_type = exports.render(batch, fmt)
-    except (exports.NotExported, exports.UnknownFormat) as error:
-        raise Http404 from error
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return exports.download(batch, fmt)
