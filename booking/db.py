@@ -20,8 +20,9 @@ def drop_overlap_constraint(apps, schema_editor):
         schema_editor.execute(DROP_OVERLAP_CONSTRAINT)
 
 
-def room_overlapping(room_id: int, start, end):
+def room_overlapping(room_id, start, end):
     """A filter for one room's bookings whose [start, end) overlaps the period [start, end).
+    ``room_id``: an id, or an outer query's room (``OuterRef("pk")``).
 
     On PostgreSQL it is written as the overlap constraint's own expressions, the room
     as a bigint (``room_id = 1`` compares bigint with integer, which btree_gist's index
@@ -37,6 +38,12 @@ def room_overlapping(room_id: int, start, end):
 
     if connection.vendor != "postgresql":
         return Q(room_id=room_id, start__lt=end, end__gt=start)
+    # An outer query's room (OuterRef("pk"), a bigint already) needs no cast.
+    room = (
+        room_id
+        if hasattr(room_id, "resolve_expression")
+        else Cast(Value(room_id), BigIntegerField())
+    )
     from django.contrib.postgres.fields import DateTimeRangeField
     from django.contrib.postgres.lookups import Overlap
 
@@ -45,7 +52,7 @@ def room_overlapping(room_id: int, start, end):
         template = "%(function)s(%(expressions)s, '[)')"  # as the index has it
         output_field = DateTimeRangeField()
 
-    return Q(Exact(F("room_id"), Cast(Value(room_id), BigIntegerField()))) & Q(
+    return Q(Exact(F("room_id"), room)) & Q(
         Overlap(
             Span(F("start"), F("end")),
             Span(Value(start, DateTimeField()), Value(end, DateTimeField())),

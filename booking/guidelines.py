@@ -17,13 +17,20 @@ def current_guidelines(site: Site | int) -> Guidelines | None:
     return Guidelines.objects.filter(site_id=site_id).order_by("-version").first()
 
 
-def guidelines_to_accept(*, site: Site | int, accept_guidelines: bool) -> Guidelines | None:
+_READ = object()
+
+
+def guidelines_to_accept(
+    *, site: Site | int, accept_guidelines: bool, current: Guidelines | None = _READ
+) -> Guidelines | None:
     """The version a booking at the site accepts, or None if the site has none.
 
     Raises a ValidationError on ``accept_guidelines`` if the site has guidelines and
-    they were not accepted.
+    they were not accepted. ``current``: the site's current version if already read
+    (a room's facts, booking/facts.py).
     """
-    current = current_guidelines(site)
+    if current is _READ:
+        current = current_guidelines(site)
     if current is not None and accept_guidelines is not True:
         raise ValidationError(
             {FIELD: [_("Accept the site's guidelines for borrowing and renting rooms to book.")]}

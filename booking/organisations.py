@@ -44,6 +44,7 @@ def organisation_create(*, by, join: bool = True, **fields) -> Organisation:
     organisation.save()
     if join:
         Membership.objects.create(user=by, organisation=organisation, role=Membership.Role.ADMIN)
+        roles.forget_memberships(by)
     return organisation
 
 
@@ -212,6 +213,7 @@ def organisation_register(
             Membership.objects.create(
                 user=by, organisation=organisation, role=Membership.Role.ADMIN
             )
+        roles.forget_memberships(by)
     except IntegrityError:
         if refusal := _already_registered(number):
             raise refusal from None
@@ -229,7 +231,9 @@ def membership_add(*, organisation: Organisation, user, role: str, by) -> Member
         raise _fail("username", _("This person is already a member."))
     try:
         with transaction.atomic():
-            return Membership.objects.create(organisation=organisation, user=user, role=role)
+            made = Membership.objects.create(organisation=organisation, user=user, role=role)
+        roles.forget_memberships(user)
+        return made
     except IntegrityError:
         raise _fail("username", _("This person is already a member.")) from None
 
@@ -298,6 +302,8 @@ def membership_remove(*, membership: Membership, by) -> None:
             "administrator first."
         ))  # fmt: skip
         Membership.objects.filter(pk=current.pk).delete()
+    if current.user_id == by.pk:
+        roles.forget_memberships(by)
 
 
 def membership_leave(*, organisation: Organisation, by) -> None:
@@ -312,3 +318,4 @@ def membership_leave(*, organisation: Organisation, by) -> None:
             "leave."
         ))  # fmt: skip
         Membership.objects.filter(pk=current.pk).delete()
+    roles.forget_memberships(by)

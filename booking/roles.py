@@ -51,6 +51,13 @@ def organisation_ids(user) -> set[int]:
     return cached
 
 
+def forget_memberships(user) -> None:
+    """After a change to a person's memberships: read them again when next asked (the
+    request's user keeps them, read with the token or on first use)."""
+    if user is not None:
+        user.__dict__.pop("_lokale_org_ids", None)
+
+
 def admin_organisation_ids(user) -> set[int]:
     if not user.is_authenticated:
         return set()

@@ -7,6 +7,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from booking import roles
 from booking.db import room_overlapping
+from booking.facts import facts_of
 from booking.models import Booking, Closure, OpeningHours, Organisation, PriceRule, Room, Site
 from booking.timeutil import UTC, local_midnight, to_local, wall_time
 
@@ -63,11 +64,10 @@ def rooms_free_between(
         open_whole = open_whole.filter(closes=dt.time(0))
     else:
         return rooms.none()  # no opening window crosses a local midnight
+    # In the overlap constraint's form, so that its index finds the interval's bookings
+    # without reading each room's history (booking.db.room_overlapping).
     busy = Booking.objects.filter(
-        room=OuterRef("pk"),
-        status__in=Booking.ACTIVE_STATUSES,
-        start__lt=end,
-        end__gt=start,
+        room_overlapping(OuterRef("pk"), start, end), status__in=Booking.ACTIVE_STATUSES
     )
     closed = Closure.objects.filter(
         Q(room=OuterRef("pk")) | Q(site=OuterRef("site")), start__lt=end, end__gt=start
@@ -130,12 +130,9 @@ def room_availability(
         )
         .order_by("start")
     )
-    hours = list(room.opening_hours.all())
-    closures = list(
-        Closure.objects.filter(
-            Q(room=room) | Q(site_id=room.site_id), start__lt=period_end, end__gt=period_start
-        ).order_by("start")
-    )
+    facts = facts_of(room)  # hours and closures as this process keeps them
+    hours = facts.hours
+    closures = [c for c in facts.closures if c.start < period_end and c.end > period_start]
     days = []
     day = date_from
     while day <= date_to:

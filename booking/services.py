@@ -24,6 +24,7 @@ from booking.decisions import (  # noqa: F401
     booking_reject,
     check_rejection_note,
 )
+from booking.facts import confirmed, facts_of
 from booking.guidelines import guidelines_to_accept
 from booking.locks import (
     DEADLOCK_RETRIES,
@@ -65,7 +66,7 @@ def _conflicts(room: Room, start: dt.datetime, end: dt.datetime, exclude_pk=None
     return list(qs.only("start", "end").order_by("start"))
 
 
-def _save_guarded(booking: Booking, *, price=None, then=None) -> None:
+def _save_guarded(booking: Booking, *, price=None, then=None, facts=None) -> None:
     """Insert unless the time is taken; the database has the last word.
 
     On PostgreSQL the exclusion constraint decides, and the conflicting intervals are
@@ -73,16 +74,23 @@ def _save_guarded(booking: Booking, *, price=None, then=None) -> None:
     they do not deadlock on each other's uncommitted rows (should one still happen, the
     victim tries again). On SQLite the IMMEDIATE transaction serialises check and insert.
     ``price`` runs with the organisation's and the room's queues held, before the insert
-    (the quote, whose fair-use cap counts the organisation's other bookings); ``then``
-    runs after the insert in the same transaction (the outbox rows of the change).
+    (the quote, whose fair-use cap counts the organisation's other bookings), given the
+    active price rules; ``then`` runs after the insert in the same transaction (the
+    outbox rows of the change). With the room's ``facts`` (booking/facts.py) closures
+    and price rules are taken from what the process keeps if the facts version read
+    with the queue held says nothing changed.
     """
     for attempt in range(1, DEADLOCK_RETRIES + 1):
         try:
             with transaction.atomic():
                 if connection.vendor == "postgresql":
-                    queue_for_organisation(booking.organisation_id)
-                    queue_for_room(booking.room_id)
-                check_closed(booking.room, booking.start, booking.end)
+                    queue_for_room(booking.room_id, organisation_id=booking.organisation_id)
+                if facts is None:
+                    closures, rules = None, None
+                else:
+                    now, rules = confirmed(facts)
+                    closures = now.closures
+                check_closed(booking.room, booking.start, booking.end, closures)
                 # PostgreSQL's constraint decides on the first try; a retry looks first, as
                 # the deadlock's winner has often committed by then.
                 if connection.vendor != "postgresql" or attempt > 1:
@@ -90,7 +98,7 @@ def _save_guarded(booking: Booking, *, price=None, then=None) -> None:
                     if taken:
                         raise BookingConflict(taken)
                 if price is not None:
-                    price()
+                    price(rules)
                 booking.save()
                 if then is not None:
                     then()
@@ -159,8 +167,11 @@ def booking_create(
     start, end = start.astimezone(UTC), end.astimezone(UTC)  # real, not wall-clock, lengths
     require_email_verified(by)
     check_organisation(by, organisation)
-    check_rules(room=room, start=start, end=end, attendees=attendees, now=now)
-    guidelines = guidelines_to_accept(site=room.site_id, accept_guidelines=accept_guidelines)
+    facts = facts_of(room)
+    check_rules(room=room, start=start, end=end, attendees=attendees, now=now, hours=facts.hours)
+    guidelines = guidelines_to_accept(
+        site=room.site_id, accept_guidelines=accept_guidelines, current=facts.guidelines
+    )
     booking = Booking(
         guidelines=guidelines,
         room=room,
@@ -176,8 +187,9 @@ def booking_create(
         status=Booking.Status.PENDING if room.requires_approval else Booking.Status.CONFIRMED,
     )
 
-    def price():
+    def price(rules):
         quote = quote_price(
+            rules=rules,
             room=room,
             organisation=organisation,
             start=start,
@@ -202,7 +214,7 @@ def booking_create(
         if booking.payment != payers.ONLINE:  # the payment's outcome is told instead
             notify.bookings_saved([booking])
 
-    _save_guarded(booking, price=price, then=tell)
+    _save_guarded(booking, price=price, then=tell, facts=facts)
     return booking
 
 

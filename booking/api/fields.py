@@ -62,3 +62,30 @@ class BoundedDateField(serializers.DateField):
         if not MIN_YEAR <= date.year <= MAX_YEAR:
             self.fail("range")
         return date
+
+
+class RoomField(serializers.PrimaryKeyRelatedField):
+    """A room by id, with its facts as this process keeps them (booking/facts.py): the
+    version is read, and the room, its hours, closures and guidelines come from memory
+    while nothing has changed. Refuses as PrimaryKeyRelatedField does."""
+
+    def __init__(self, **kwargs):
+        from booking.models import Room
+
+        super().__init__(queryset=Room.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        from booking.facts import room_facts
+
+        if isinstance(data, bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            pk = int(data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if str(pk) != str(data).strip() or not -(2**63) <= pk < 2**63:
+            self.fail("does_not_exist", pk_value=data)
+        facts = room_facts(pk)
+        if facts is None:
+            self.fail("does_not_exist", pk_value=data)
+        return facts.room_for_request()

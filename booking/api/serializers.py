@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from booking.api.fields import BoundedDateField, LocalDateTimeField, StrictCharField
+from booking.api.fields import BoundedDateField, LocalDateTimeField, RoomField, StrictCharField
 from booking.api.places import RoomInformationMixin
 from booking.models import Booking, Facility, Organisation, Room, Site
 from booking.pricing import in_language
@@ -158,7 +158,7 @@ class BookingSerializer(serializers.Serializer):
 class BookingWriteSerializer(serializers.Serializer):
     """What a client may send to create or change a booking. Rules are checked by the service."""
 
-    room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.select_related("site"))
+    room = RoomField()
     organisation = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(),
         required=False,

@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -30,6 +31,7 @@ from booking.api.serializers import (
     SeriesPlanSerializer,
     SiteSerializer,
 )
+from booking.facts import room_facts
 from booking.models import Room, Site
 from booking.selectors import (
     booking_visible_to,
@@ -76,7 +78,10 @@ class RoomViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, filterset_class=None, pagination_class=None)
     def availability(self, request, pk=None):
         """Opening windows per day with free and busy time; busy time of others is anonymous."""
-        room = self.get_object()
+        facts = room_facts(int(pk)) if str(pk).isdigit() and len(str(pk)) < 19 else None
+        if facts is None or not facts.room.is_active:
+            raise Http404
+        room = facts.room_for_request()
         query = AvailabilityQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         days = room_availability(

@@ -1,5 +1,6 @@
 from booking.models.bookings import Booking, BookingSeries
 from booking.models.caretaking import BookingReport
+from booking.models.facts import FactsVersion
 from booking.models.guidelines import Guidelines
 from booking.models.organisations import Invitation, Membership, Organisation, Profile
 from booking.models.places import Closure, Facility, OpeningHours, Room, RoomPhoto, Site
@@ -13,6 +14,7 @@ __all__ = [
     "ChoiceListValidator",
     "Closure",
     "Facility",
+    "FactsVersion",
     "Guidelines",
     "Invitation",
     "Membership",

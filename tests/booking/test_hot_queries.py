@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from booking import notify
-from booking.models import Booking
-from booking.selectors import room_availability
+from booking.models import Booking, Room
+from booking.selectors import room_availability, rooms_free_between
 from booking.timeutil import local_midnight
 from tests.factories import RoomFactory
 
@@ -128,3 +128,34 @@ def test_the_week_shows_the_same_bookings_either_way(many_bookings, people):
         end__gt=begin,
     ).order_by("start")
     assert [(b["start"], b["end"]) for b in week.busy] == [(b.start, b.end) for b in expected]
+
+
+def test_the_free_room_search_asks_the_overlap_constraints_index(many_bookings, people):
+    """Free rooms for an hour: each room's bookings in it come from the GiST index by
+    room and range, not from the room's history before the hour (rows read stay at the
+    hour's bookings, whatever the history); and the answer is the plain comparison's."""
+    start = many_bookings - dt.timedelta(days=3)  # a booking starts every 3 h in each room
+    end = start + dt.timedelta(hours=2)
+    rooms = Room.objects.filter(site=people.room.site).order_by("pk")
+    found = rooms_free_between(rooms, start, end)
+    sql, params = found.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        (explained,) = cursor.fetchone()
+    nodes, scans = [explained[0]["Plan"]], []
+    while nodes:
+        node = nodes.pop()
+        nodes += node.get("Plans", [])
+        if node.get("Index Name") == "booking_no_overlap":
+            scans.append(node)
+    index_scans = scans
+    assert index_scans and all("&&" in n["Index Cond"] for n in index_scans), explained
+    assert all(n["Actual Rows"] <= 2 for n in index_scans), index_scans
+    busy = set(
+        Booking.objects.filter(
+            status__in=Booking.ACTIVE_STATUSES, start__lt=end, end__gt=start
+        ).values_list("room_id", flat=True)
+    )
+    expected = [r.pk for r in rooms if r.pk not in busy]
+    assert [r.pk for r in found] == expected
+    assert 0 < len(expected) < ROOMS  # some rooms busy then, some free

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.utils import translation
 
 from booking import people, roles
 from booking.models import OpeningHours, Organisation, PriceRule, Room, Site
@@ -236,3 +237,22 @@ def test_the_people_page_is_for_officers_only(client, member):
     response = client.post("/officers/people/roles/", {"user": jan.pk, "role": "officer",
                                                        "held": "1"})  # fmt: skip
     assert response.status_code == 403 and not roles.is_officer(jan)
+
+
+@pytest.mark.parametrize(("language", "menu", "attendees"), [
+    ("nb", "Personer", "Antall personer"),
+    ("nn", "Personar", "Personar"),
+    ("en", "People", "People"),
+])  # fmt: skip
+def test_the_menus_people_is_not_the_attendee_count(language, menu, attendees):
+    """ "People" in the officer's menu (the people page) and "People" on a booking (how
+    many come) are two words in bokmål: the menu's has its own context."""
+    with translation.override(language):
+        assert translation.pgettext("menu", "People") == menu
+        assert translation.gettext("People") == attendees
+
+
+def test_the_officers_menu_says_personer(client, officer):
+    client.force_login(officer)
+    page = client.get("/officers/people/").content.decode()
+    assert '/officers/people/">Personer</a>' in page

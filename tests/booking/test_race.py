@@ -267,7 +267,13 @@ def test_without_the_organisation_queue_both_are_free_past_the_cap(
     """The guard switched off: the room queues alone let both quotes see no other booking."""
     if connection.vendor != "postgresql":
         pytest.skip("threads with their own connections need a server database")
+    room_queue_only = services.queue_for_room
     monkeypatch.setattr(services, "queue_for_organisation", lambda organisation_id: None)
+    monkeypatch.setattr(
+        services,
+        "queue_for_room",
+        lambda room_id, organisation_id=None: room_queue_only(room_id),
+    )
     week = _cap_race(live_server, people, "create")
     print("without the organisation queue:", [str(b.price) for b in week])
     assert [b.price for b in week] == [Decimal(0), Decimal(0)]
