@@ -53,6 +53,7 @@ test: install-dev lint browser
 bench: install-dev
 	bash scripts/services.sh
 	DATABASE_URL=$(PG_URL) $(PY) bench/run.py
+	DATABASE_URL=$(PG_URL) $(PY) bench/opening_day.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/week_page.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/week_grid.py
 	DATABASE_URL=$(PG_URL) $(PY) bench/series.py

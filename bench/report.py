@@ -192,6 +192,16 @@ def table(figures: dict) -> list[str]:
     return ["| " + " | ".join(row) + " |" for row in rows]
 
 
+def machine_lines(info: dict) -> list[str]:
+    """The machine and set-up list of a report, from machine()."""
+    return [
+        f"- CPU: {info['cpus']}; RAM {info['ram']}; {info['os']}",
+        f"- PostgreSQL {info['postgres']}; Python {info['python']}; Django {info['django']}",
+        f"- gunicorn {info['gunicorn']}",
+        f"- load: {info['clients']}; client, gunicorn and PostgreSQL share the machine",
+    ]
+
+
 def report(figures: dict, info: dict) -> str:
     lines = [
         f"Run on {info['date']} by `make bench` (bench/run.py), code at {info['code']}.",
@@ -200,10 +210,7 @@ def report(figures: dict, info: dict) -> str:
         "",
         "Machine and set-up:",
         "",
-        f"- CPU: {info['cpus']}; RAM {info['ram']}; {info['os']}",
-        f"- PostgreSQL {info['postgres']}; Python {info['python']}; Django {info['django']}",
-        f"- gunicorn {info['gunicorn']}",
-        f"- load: {info['clients']}; client, gunicorn and PostgreSQL share the machine",
+        *machine_lines(info),
         "- load average at the end of creation (1 / 5 / 15 min): "
         + " / ".join(f"{x:.2f}" for x in figures["loadavg"]),
         "- seeded members and organisations have email addresses: each created booking "
