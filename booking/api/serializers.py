@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from booking.api.fields import BoundedDateField, LocalDateTimeField, RoomField, StrictCharField
 from booking.api.places import RoomInformationMixin
+from booking.api.shared import SharedFields
 from booking.models import Booking, Facility, Organisation, Room, Site
 from booking.pricing import in_language
 from booking.timeutil import to_local
@@ -74,7 +75,7 @@ class ClosedSerializer(IntervalSerializer):
     reason = serializers.CharField()
 
 
-class DayAvailabilitySerializer(serializers.Serializer):
+class DayAvailabilitySerializer(SharedFields, serializers.Serializer):
     date = serializers.DateField()
     open = IntervalSerializer(many=True)
     free = IntervalSerializer(many=True)
@@ -101,11 +102,12 @@ class AvailabilityQuerySerializer(serializers.Serializer):
         return attrs
 
 
-class BookingSerializer(serializers.Serializer):
+class BookingSerializer(SharedFields, serializers.Serializer):
     """A booking as its organisation, a private booker, a caretaker or an officer sees it.
 
     A plain Serializer (not a ModelSerializer, which rebuilds its fields from the model
-    for every instance): it is the body of every 201 and of every list row.
+    for every instance), with its fields bound once (SharedFields): it is the body of
+    every 201 and of every list row.
     """
 
     id = serializers.IntegerField(read_only=True)
@@ -209,7 +211,7 @@ class RecurrenceSerializer(serializers.Serializer):
         return value
 
 
-class BookingCreateSerializer(BookingWriteSerializer):
+class BookingCreateSerializer(SharedFields, BookingWriteSerializer):
     """One booking, or with ``recurrence`` a weekly series whose first occurrence is
     ``start``–``end`` (the local times repeat every chosen weekday until ``until``)."""
 
@@ -334,7 +336,7 @@ class ConflictSerializer(serializers.Serializer):
     conflicts = IntervalSerializer(many=True)
 
 
-class PublicEventSerializer(serializers.Serializer):
+class PublicEventSerializer(SharedFields, serializers.Serializer):
     """Another organisation's public event: what is on the activity calendar anyway."""
 
     id = serializers.IntegerField()
