@@ -132,3 +132,34 @@ def test_money_is_off_until_configured_and_empty_values_take_the_defaults():
         LOKALE_VIPPS_SUBSCRIPTION_KEY="k", LOKALE_VIPPS_MSN="123456", LOKALE_INVOICE_FORMAT="",
     )  # fmt: skip
     assert vipps.stdout.split() == ["billing.vipps.VippsBackend", "ubw", "private,commercial"]
+
+
+def _database_options(**env_vars) -> subprocess.CompletedProcess:
+    code = "import config.settings as s; print(sorted(s.DATABASES['default'].get('OPTIONS', {})))"
+    return subprocess.run(  # noqa: S603 (our own code)
+        [sys.executable, "-c", code],
+        env={"PATH": "/usr/bin:/bin", "DJANGO_DEBUG": "true",
+             "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/lokale", **env_vars},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+def test_postgresql_prepares_statements_unless_told_not_to():
+    assert _database_options().stdout.strip() == "['prepare_threshold', 'server_side_binding']"
+    assert _database_options(DATABASE_PREPARED_STATEMENTS="false").stdout.strip() == "[]"
+    refused = _database_options(DATABASE_PREPARED_STATEMENTS="sometimes")
+    assert refused.returncode != 0 and "DATABASE_PREPARED_STATEMENTS" in refused.stderr
+
+
+@pytest.mark.django_db
+def test_the_connection_prepares_what_it_sends_often():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    connection.ensure_connection()
+    assert connection.connection.prepare_threshold == 5
+    with connection.cursor() as cursor:
+        for _ in range(6):
+            cursor.execute("SELECT %s::int + 1", [41])
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                       ["%+ 1%"])  # fmt: skip
+        assert cursor.fetchone()[0] >= 1
