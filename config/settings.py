@@ -229,11 +229,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 elif DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must be a PostgreSQL or SQLite URL.")
-elif env_bool("DATABASE_PREPARED_STATEMENTS", True):
+elif env_bool("DATABASE_PREPARED_STATEMENTS", False):
     # Parameters bound by the server, and a statement a connection has sent five times
     # prepared, so that PostgreSQL plans it once per connection rather than once per
-    # request (the token check's statement took ~0.7 ms to plan and 0.1 ms to run).
-    # Off (false) behind a pooler in transaction mode, which cannot keep them.
+    # request (the token check's statement takes ~0.7 ms to plan and 0.1 ms to run).
+    # Off by default: after five runs PostgreSQL may settle on a generic plan, and for
+    # the free-room search that plan reads every booking (on the opening morning its
+    # CPU per round went from 36 to 190 ms; BENCHMARKS.md). Never behind a pooler in
+    # transaction mode, which cannot keep prepared statements.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"server_side_binding": True, "prepare_threshold": 5}
     )
