@@ -100,17 +100,17 @@ def _read_room(version: int | None, room_id: int) -> RoomFacts | None:
     return RoomFacts(version, room, tuple(OpeningHours.objects.filter(room_id=room_id)))
 
 
-def room_facts(room_id: int, *, version: int | None = None, fresh: bool = False):
+def room_facts(room_id: int, *, version: int | None = None) -> RoomFacts | None:
     """The room's facts (None if there is no such room), read once per version.
 
-    ``version`` when the caller has just read it; ``fresh`` to read past what is kept.
+    ``version`` when the caller has just read it (else it is read here, first).
     """
-    if version is None and not fresh:
+    if version is None:
         version = read_version()
     kept = _under(version)
-    if fresh or room_id not in kept.rooms:
+    if room_id not in kept.rooms:
         facts = _read_room(version, room_id)
-        if version is not None and not fresh:
+        if version is not None:
             kept.rooms[room_id] = facts
         return facts
     return kept.rooms[room_id]
