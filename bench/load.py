@@ -241,18 +241,18 @@ def _client_run(port, token, warmup, payloads, barrier) -> tuple:
     return began, ended, latencies, dict(statuses), samples, cpu
 
 
-def measure_posts(port: int, plans: list[tuple[str, list, list]], cpu_probe) -> dict:
-    """Run one process per (token, warm-up payloads, payloads) plan, all starting together.
+def run_together(target, arg_lists: list[tuple], cpu_probe) -> tuple[list, dict]:
+    """One spawned process per argument list, each calling target(*args, barrier,
+    results) and putting its outcome (or the exception it met) on results; all start
+    together at the barrier.
 
-    cpu_probe() returns CPU seconds used so far by name; the result has what was used
-    while the clients ran.
+    cpu_probe() returns CPU seconds used so far by name, and the bench database's
+    backends under "backends"; returns the outcomes and the CPU used while the
+    processes ran, by name, the backends' as "postgres".
     """
     ctx = multiprocessing.get_context("spawn")
-    barrier = ctx.Barrier(len(plans) + 1)
-    results = ctx.Queue()
-    processes = [
-        ctx.Process(target=_post_bookings, args=(port, *plan, barrier, results)) for plan in plans
-    ]
+    barrier, results = ctx.Barrier(len(arg_lists) + 1), ctx.Queue()
+    processes = [ctx.Process(target=target, args=(*args, barrier, results)) for args in arg_lists]
     for process in processes:
         process.start()
     barrier.wait(timeout=120)
@@ -264,6 +264,22 @@ def measure_posts(port: int, plans: list[tuple[str, list, list]], cpu_probe) -> 
         raise failures[0]
     for process in processes:
         process.join()
+    cpu = {
+        name: cpu_after[name] - cpu_before.get(name, 0.0)
+        for name in cpu_after
+        if name != "backends"
+    }
+    cpu["postgres"] = BackendSampler.between(cpu_before["backends"], cpu_after["backends"])
+    return outcomes, cpu
+
+
+def measure_posts(port: int, plans: list[tuple[str, list, list]], cpu_probe) -> dict:
+    """Run one process per (token, warm-up payloads, payloads) plan, all starting together.
+
+    cpu_probe() returns CPU seconds used so far by name; the result has what was used
+    while the clients ran.
+    """
+    outcomes, cpu = run_together(_post_bookings, [(port, *plan) for plan in plans], cpu_probe)
     began = min(o[0] for o in outcomes)
     wall = max(o[1] for o in outcomes) - began
     statuses = Counter()
@@ -274,13 +290,5 @@ def measure_posts(port: int, plans: list[tuple[str, list, list]], cpu_probe) -> 
         "latencies": [s for o in outcomes for s in o[2]],
         "statuses": statuses,
         "samples": [s for o in outcomes for s in o[4]],
-        "cpu": {
-            **{
-                name: cpu_after[name] - cpu_before.get(name, 0.0)
-                for name in cpu_after
-                if name != "backends"
-            },
-            "postgres": BackendSampler.between(cpu_before["backends"], cpu_after["backends"]),
-            "clients": sum(o[5] for o in outcomes),
-        },
+        "cpu": {**cpu, "clients": sum(o[5] for o in outcomes)},
     }

@@ -34,7 +34,6 @@ when the 201s are not the bookings made, or on any overlap.
 import argparse
 import datetime as dt
 import json
-import multiprocessing
 import os
 import random
 import resource
@@ -184,47 +183,24 @@ def run_users(args, port, seeded, popular, probe) -> dict:
     """All users at once; what they measured, added up, and the CPU used meanwhile."""
     times = popular_times(seeded)
     rng = random.Random(args.seed)
-    ctx = multiprocessing.get_context("spawn")
-    barrier, results = ctx.Barrier(args.users + 1), ctx.Queue()
-    processes = [
-        ctx.Process(
-            target=_user,
-            args=(
-                port,
-                seeded.tokens[u],
-                seeded.organisation_ids[u],
-                round_plans(rng, times, args.rounds),
-                popular,
-                args.tries,
-                args.seed * 100 + u,
-                barrier,
-                results,
-            ),
+    users = [
+        (
+            port,
+            seeded.tokens[u],
+            seeded.organisation_ids[u],
+            round_plans(rng, times, args.rounds),
+            popular,
+            args.tries,
+            args.seed * 100 + u,
         )
         for u in range(args.users)
     ]
-    for process in processes:
-        process.start()
-    barrier.wait(timeout=120)
-    cpu_before = probe()
-    outcomes = [results.get(timeout=600) for _ in processes]
-    cpu_after = probe()
-    failures = [o for o in outcomes if isinstance(o, Exception)]
-    if failures:
-        raise failures[0]
-    for process in processes:
-        process.join()
+    outcomes, cpu = load.run_together(_user, users, probe)
     total = {"answers": Counter(), "endings": Counter(), "samples": []}
     for outcome in outcomes:
         total["answers"].update(outcome["answers"])
         total["endings"].update(outcome["endings"])
         total["samples"] += outcome["samples"]
-    cpu = {
-        name: cpu_after[name] - cpu_before.get(name, 0.0)
-        for name in cpu_after
-        if name != "backends"
-    }
-    cpu["postgres"] = load.BackendSampler.between(cpu_before["backends"], cpu_after["backends"])
     cpu["clients"] = sum(o["cpu"] for o in outcomes)
     return {
         **total,

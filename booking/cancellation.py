@@ -17,6 +17,19 @@ def _fail(field: str, message: str) -> ValidationError:
     return ValidationError({field: [message]})
 
 
+def cancelled(*, by, reason: str, now: dt.datetime) -> dict:
+    """What cancelling writes to a booking's row, for ``QuerySet.update``: one booking,
+    a series from an occurrence on, or a payment not made (``by`` None)."""
+    return {
+        "status": Booking.Status.CANCELLED,
+        "cancelled_by": by,
+        "cancelled_at": now,
+        "cancel_reason": reason,
+        "updated_at": now,
+        "sequence": F("sequence") + 1,
+    }
+
+
 def require_manager(by, booking: Booking) -> None:
     """Refuse unless ``by`` may change or cancel the booking: an officer, a member of the
     booking's organisation, or the person who made a private booking."""
@@ -48,14 +61,7 @@ def booking_cancel(
     with transaction.atomic():
         updated = Booking.objects.filter(
             pk=booking.pk, status__in=Booking.ACTIVE_STATUSES, **not_started
-        ).update(
-            status=Booking.Status.CANCELLED,
-            cancelled_by=by,
-            cancelled_at=now,
-            cancel_reason=reason,
-            updated_at=now,
-            sequence=F("sequence") + 1,
-        )
+        ).update(**cancelled(by=by, reason=reason, now=now))
         booking.refresh_from_db()
         if updated:
             bookings_released.send(sender=Booking, booking_ids=[booking.pk])

@@ -24,7 +24,6 @@ emptied) nothing is kept: every request reads afresh.
 """
 
 import copy
-import threading
 from functools import cached_property
 
 from django.db import connection
@@ -32,6 +31,7 @@ from django.db.models import Q
 
 from booking.guidelines import current_guidelines
 from booking.models import Closure, Guidelines, OpeningHours, PriceRule, Room
+from booking.pricing import active_price_rules
 
 
 class RoomFacts:
@@ -67,12 +67,12 @@ class _Kept:
 
 
 _kept = _Kept(None)
-_lock = threading.Lock()
 
 
 def forget() -> None:
     """Keep nothing (the benchmark's count of a first request after a change)."""
-    _under(None)
+    global _kept
+    _kept = _Kept(None)
 
 
 def read_version() -> int | None:
@@ -82,15 +82,12 @@ def read_version() -> int | None:
     return None if row is None else row[0]
 
 
-def _under(version: int | None) -> _Kept:
+def _under(version: int) -> _Kept:
     """What this process keeps under ``version`` (emptied when it changed)."""
     global _kept
-    kept = _kept
-    if kept.version != version or version is None:
-        kept = _Kept(version)
-        with _lock:
-            _kept = kept
-    return kept
+    if _kept.version != version:
+        _kept = _Kept(version)
+    return _kept
 
 
 def _read_room(version: int | None, room_id: int) -> RoomFacts | None:
@@ -107,12 +104,11 @@ def room_facts(room_id: int, *, version: int | None = None) -> RoomFacts | None:
     """
     if version is None:
         version = read_version()
+    if version is None:  # no version row: read for this request, keep nothing
+        return _read_room(None, room_id)
     kept = _under(version)
     if room_id not in kept.rooms:
-        facts = _read_room(version, room_id)
-        if version is not None:
-            kept.rooms[room_id] = facts
-        return facts
+        kept.rooms[room_id] = _read_room(version, room_id)
     return kept.rooms[room_id]
 
 
@@ -126,13 +122,13 @@ def facts_of(room: Room) -> RoomFacts:
 
 
 def price_rules(version: int | None) -> tuple[PriceRule, ...]:
-    """The active price rules in the order they are tried, read once per version."""
+    """The active price rules in the order they are tried, read once per version (each
+    time without one)."""
+    if version is None:
+        return tuple(active_price_rules())
     kept = _under(version)
-    if kept.rules is None or version is None:
-        rules = tuple(PriceRule.objects.filter(active=True).order_by("order", "pk"))
-        if version is None:
-            return rules
-        kept.rules = rules
+    if kept.rules is None:
+        kept.rules = tuple(active_price_rules())
     return kept.rules
 
 

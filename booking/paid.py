@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from booking import notify
+from booking.cancellation import cancelled
 from booking.models import Booking
 from booking.signals import bookings_released
 
@@ -40,11 +41,7 @@ def booking_unpaid(*, booking_id: int, reason: str) -> Booking | None:
     now = timezone.now()
     with transaction.atomic():
         updated = Booking.objects.filter(pk=booking_id, **_WAITING).update(
-            status=Booking.Status.CANCELLED,
-            cancelled_at=now,
-            cancel_reason=reason[:500],
-            updated_at=now,
-            sequence=F("sequence") + 1,
+            **cancelled(by=None, reason=reason[:500], now=now)
         )
         if not updated:
             return None

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from booking.models import Organisation, PriceRule, Room
-from booking.pricing import CapLedger, Quote, quote_price
+from booking.pricing import CapLedger, Quote, active_price_rules, quote_price
 from booking.timeutil import to_local, wall_time
 
 TYPICAL_WEEKDAY = 1  # Tuesday
@@ -83,7 +83,7 @@ def room_price_list(*, room: Room, now: dt.datetime | None = None) -> PriceList:
     and a line for children-and-youth activities wherever a rule makes that cheaper.
     One query (the price rules); ``room.site`` should be loaded."""
     start, end = typical_hour(now)
-    rules = list(PriceRule.objects.filter(active=True).order_by("order", "pk"))
+    rules = active_price_rules()
     entries = []
     for key, label, category, verified in KINDS:
         organisation = None

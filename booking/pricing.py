@@ -276,6 +276,11 @@ def _line(room, rule, start, end, extra_reason=None) -> PriceLine:
     return PriceLine(start, end, rule, full, _price_of(rule, full, hours), nb, en, nn)
 
 
+def active_price_rules() -> list[PriceRule]:
+    """The active rules in the order they are tried: the first that matches decides."""
+    return list(PriceRule.objects.filter(active=True).order_by("order", "pk"))
+
+
 def quote_price(
     *,
     room: Room,
@@ -290,7 +295,7 @@ def quote_price(
     """Price a booking. Saves nothing; booking creation stores exactly this as a snapshot."""
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     if rules is None:
-        rules = list(PriceRule.objects.filter(active=True).order_by("order", "pk"))
+        rules = active_price_rules()
     if ledger is None:
         ledger = CapLedger(
             organisation=organisation, room=room, exclude_booking_id=exclude_booking_id

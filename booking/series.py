@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from booking import notify, payers, roles, services
 from booking.guidelines import guidelines_to_accept
 from booking.models import Booking, BookingSeries, Closure, Organisation, PriceRule, Room
-from booking.pricing import CapLedger, Quote, quote_price
+from booking.pricing import CapLedger, Quote, active_price_rules, quote_price
 from booking.public_holidays import public_holidays
 from booking.rules import CLOSED, OUTSIDE_HOURS, check_rules
 from booking.timeutil import (
@@ -197,11 +197,11 @@ def series_plan(
     _check_season(room, first, until, weekdays, now)
     if reads is None:
         hours, closures, taken = _room_reads(room, *_window(first, until))
-        rules = list(PriceRule.objects.filter(active=True).order_by("order", "pk"))
+        rules = active_price_rules()
     else:
         hours, closures, taken = reads.room(room, first, until)
         if reads.rules is None:
-            reads.rules = list(PriceRule.objects.filter(active=True).order_by("order", "pk"))
+            reads.rules = active_price_rules()
         rules = reads.rules
     ledger = CapLedger(organisation=organisation, room=room, exclude_booking_id=None)
     holidays = {} if include_holidays else public_holidays(first, until)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from booking import notify, roles, services
+from booking.cancellation import cancelled
 from booking.models import Booking, BookingSeries
 from booking.signals import bookings_released
 
@@ -39,12 +40,7 @@ def series_cancel_from(*, booking: Booking, by, reason: str = "") -> int:
         following = series_following(booking).select_for_update(of=("self",))
         pks = list(following.values_list("pk", flat=True))
         count = Booking.objects.filter(pk__in=pks).update(
-            status=Booking.Status.CANCELLED,
-            cancelled_by=by,
-            cancelled_at=now,
-            cancel_reason=reason,
-            updated_at=now,
-            sequence=F("sequence") + 1,
+            **cancelled(by=by, reason=reason, now=now)
         )
         bookings_released.send(sender=Booking, booking_ids=pks)
         notify.bookings_cancelled(_for_message(pks))

@@ -66,7 +66,7 @@ def _conflicts(room: Room, start: dt.datetime, end: dt.datetime, exclude_pk=None
     return list(qs.only("start", "end").order_by("start"))
 
 
-def _save_guarded(booking: Booking, *, price=None, then=None, facts=None) -> None:
+def _save_guarded(booking: Booking, *, facts, price=None, then=None) -> None:
     """Insert unless the time is taken; the database has the last word.
 
     On PostgreSQL the exclusion constraint decides, and the conflicting intervals are
@@ -76,21 +76,17 @@ def _save_guarded(booking: Booking, *, price=None, then=None, facts=None) -> Non
     ``price`` runs with the organisation's and the room's queues held, before the insert
     (the quote, whose fair-use cap counts the organisation's other bookings), given the
     active price rules; ``then`` runs after the insert in the same transaction (the
-    outbox rows of the change). With the room's ``facts`` (booking/facts.py) closures
-    and price rules are taken from what the process keeps if the facts version read
-    with the queue held says nothing changed.
+    outbox rows of the change). Closures and price rules come from the room's ``facts``
+    (booking/facts.py) if the facts version read with the queue held says nothing
+    changed, else they are read afresh.
     """
     for attempt in range(1, DEADLOCK_RETRIES + 1):
         try:
             with transaction.atomic():
                 if connection.vendor == "postgresql":
                     queue_for_room(booking.room_id, organisation_id=booking.organisation_id)
-                if facts is None:
-                    closures, rules = None, None
-                else:
-                    now, rules = confirmed(facts)
-                    closures = now.closures
-                check_closed(booking.room, booking.start, booking.end, closures)
+                now, rules = confirmed(facts)
+                check_closed(booking.room, booking.start, booking.end, now.closures)
                 # PostgreSQL's constraint decides on the first try; a retry looks first, as
                 # the deadlock's winner has often committed by then.
                 if connection.vendor != "postgresql" or attempt > 1:

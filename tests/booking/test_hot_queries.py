@@ -93,14 +93,10 @@ def availability_sql(room, day: dt.date) -> str:
     return next(q["sql"] for q in queries if 'FROM "booking_booking"' in q["sql"])
 
 
-def test_a_rooms_week_is_found_through_the_overlap_constraints_index(many_bookings, people):
-    """The week's bookings come from the exclusion constraint's GiST index, searched by
-    room and time range both: not the room's whole history before the week (the
-    (room, start) index), nor every room's bookings of the week."""
-    day = timezone.localdate(many_bookings) - dt.timedelta(days=7)
-    sql = availability_sql(people.room, day)
+def overlap_index_scans(sql: str, params=()) -> tuple[list, list[dict]]:
+    """The query run with EXPLAIN ANALYZE: the plan, and its scans of booking_no_overlap."""
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params or None)
         (explained,) = cursor.fetchone()
     nodes, scans = [explained[0]["Plan"]], []
     while nodes:
@@ -108,6 +104,15 @@ def test_a_rooms_week_is_found_through_the_overlap_constraints_index(many_bookin
         nodes += node.get("Plans", [])
         if node.get("Index Name") == "booking_no_overlap":
             scans.append(node)
+    return explained, scans
+
+
+def test_a_rooms_week_is_found_through_the_overlap_constraints_index(many_bookings, people):
+    """The week's bookings come from the exclusion constraint's GiST index, searched by
+    room and time range both: not the room's whole history before the week (the
+    (room, start) index), nor every room's bookings of the week."""
+    day = timezone.localdate(many_bookings) - dt.timedelta(days=7)
+    explained, scans = overlap_index_scans(availability_sql(people.room, day))
     assert len(scans) == 1, explained
     assert "room_id" in scans[0]["Index Cond"] and "&&" in scans[0]["Index Cond"], scans[0]
     # 56 bookings of the room in that week (one every three hours; nine in ten active):
@@ -138,19 +143,9 @@ def test_the_free_room_search_asks_the_overlap_constraints_index(many_bookings, 
     end = start + dt.timedelta(hours=2)
     rooms = Room.objects.filter(site=people.room.site).order_by("pk")
     found = rooms_free_between(rooms, start, end)
-    sql, params = found.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
-        (explained,) = cursor.fetchone()
-    nodes, scans = [explained[0]["Plan"]], []
-    while nodes:
-        node = nodes.pop()
-        nodes += node.get("Plans", [])
-        if node.get("Index Name") == "booking_no_overlap":
-            scans.append(node)
-    index_scans = scans
-    assert index_scans and all("&&" in n["Index Cond"] for n in index_scans), explained
-    assert all(n["Actual Rows"] <= 2 for n in index_scans), index_scans
+    explained, scans = overlap_index_scans(*found.query.sql_with_params())
+    assert scans and all("&&" in n["Index Cond"] for n in scans), explained
+    assert all(n["Actual Rows"] <= 2 for n in scans), scans
     busy = set(
         Booking.objects.filter(
             status__in=Booking.ACTIVE_STATUSES, start__lt=end, end__gt=start
